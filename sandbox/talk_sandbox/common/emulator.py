@@ -1,0 +1,185 @@
+"""What every emulator shares: its SQLite state, request log, settings, faults and admin API.
+
+An emulator is a FastAPI app built by `Emulator.app()`; the system's own routes are added by
+the system package. The admin API lives under `/_sandbox` (never logged) so tests can reset,
+load fixtures, read the request log, change rate limits and inject faults over HTTP.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .documents import DocumentStore
+from .requestlog import RequestLog, RequestLogMiddleware
+
+
+def data_dir() -> Path:
+    """Where emulators keep their SQLite files (TALK_SANDBOX_DIR, default ./var/sandbox)."""
+    return Path(os.environ.get("TALK_SANDBOX_DIR", "var/sandbox")).resolve()
+
+
+class Faults:
+    """Injected failures: the next `times` requests matching method and path prefix fail or stall."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.rules: list[dict] = []
+
+    def add(self, rule: dict) -> None:
+        rule.setdefault("times", 1)
+        rule.setdefault("status", 500)
+        rule.setdefault("delay_ms", 0)
+        with self.lock:
+            self.rules.append(rule)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.rules.clear()
+
+    def take(self, method: str, path: str) -> dict | None:
+        with self.lock:
+            for rule in self.rules:
+                if rule.get("method", method).upper() != method.upper():
+                    continue
+                if not path.startswith(rule.get("path_prefix", "")):
+                    continue
+                rule["times"] -= 1
+                if rule["times"] <= 0:
+                    self.rules.remove(rule)
+                return dict(rule)
+        return None
+
+
+class FaultMiddleware:
+    def __init__(self, app: ASGIApp, faults: Faults):
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/_sandbox"):
+            await self.app(scope, receive, send)
+            return
+        rule = self.faults.take(scope["method"], scope["path"])
+        if rule is None:
+            await self.app(scope, receive, send)
+            return
+        if rule["delay_ms"]:
+            await asyncio.sleep(rule["delay_ms"] / 1000)
+        if rule.get("status") in (None, 0, 200) and rule["delay_ms"]:
+            await self.app(scope, receive, send)  # latency only
+            return
+        body = rule.get("body", {"error": "injected fault"})
+        response = JSONResponse(body, status_code=rule["status"], headers=rule.get("headers"))
+        await response(scope, receive, send)
+
+
+class Emulator:
+    """Base class: a system's emulator subclasses it, sets `system`, `entities` and adds routes."""
+
+    system = "system"
+    default_port = 0
+    # Settings a test can change at run time through POST /_sandbox/settings (rate limits...).
+    default_settings: dict[str, Any] = {}
+
+    def __init__(self, directory: str | Path | None = None, settings: dict | None = None):
+        directory = Path(directory) if directory else data_dir()
+        self.store = DocumentStore(directory / f"{self.system}.db")
+        self.log = RequestLog(directory / f"{self.system}.log.db")
+        self.settings = {**self.default_settings, **(settings or {})}
+        settings_file = directory / f"{self.system}.settings.json"
+        if settings_file.exists():
+            self.settings.update(json.loads(settings_file.read_text()))
+        self.faults = Faults()
+
+    # -- what a system implements -------------------------------------------------------
+    def add_routes(self, app: FastAPI) -> None:
+        raise NotImplementedError
+
+    def load(self, entity: str, records: list[dict]) -> list[dict]:
+        """Store fixture records given in the API's own shape; fill ids and timestamps."""
+        raise NotImplementedError
+
+    def seed_demo(self) -> dict[str, int]:
+        """Deterministic demo data; returns counts per entity."""
+        raise NotImplementedError
+
+    def seed_sized(self, customers: int, products: int, orders: int) -> dict[str, int]:
+        raise NotImplementedError
+
+    def apply_settings(self) -> None:
+        """Called after settings change (rebuild rate limiters...)."""
+
+    # -- shared ----------------------------------------------------------------------------
+    def app(self) -> FastAPI:
+        app = FastAPI(title=f"Talk sandbox: {self.system}", docs_url="/_sandbox/docs", openapi_url="/_sandbox/openapi.json")
+        self._add_admin_routes(app)
+        self.add_routes(app)
+        app.add_middleware(FaultMiddleware, faults=self.faults)
+        app.add_middleware(RequestLogMiddleware, log=self.log)
+        self.apply_settings()
+        return app
+
+    def _add_admin_routes(self, app: FastAPI) -> None:
+        @app.get("/_sandbox/health")
+        def health() -> dict:
+            return {"system": self.system, "ok": True}
+
+        @app.post("/_sandbox/reset")
+        def reset() -> dict:
+            self.store.reset()
+            self.log.clear()
+            self.faults.clear()
+            return {"reset": True}
+
+        @app.post("/_sandbox/load/{entity}")
+        async def load(entity: str, request: Request) -> dict:
+            records = await request.json()
+            stored = self.load(entity, records)
+            return {"entity": entity, "loaded": len(stored), "records": stored}
+
+        @app.post("/_sandbox/seed")
+        def seed(customers: int = 0, products: int = 0, orders: int = 0) -> dict:
+            if customers or products or orders:
+                return self.seed_sized(customers, products, orders)
+            return self.seed_demo()
+
+        @app.get("/_sandbox/log")
+        def log() -> list[dict]:
+            return self.log.entries()
+
+        @app.delete("/_sandbox/log")
+        def clear_log() -> dict:
+            self.log.clear()
+            return {"cleared": True}
+
+        @app.get("/_sandbox/settings")
+        def get_settings() -> dict:
+            return self.settings
+
+        @app.post("/_sandbox/settings")
+        async def set_settings(request: Request) -> dict:
+            self.settings.update(await request.json())
+            self.apply_settings()
+            return self.settings
+
+        @app.post("/_sandbox/faults")
+        async def add_fault(request: Request) -> dict:
+            self.faults.add(await request.json())
+            return {"faults": len(self.faults.rules)}
+
+        @app.delete("/_sandbox/faults")
+        def clear_faults() -> dict:
+            self.faults.clear()
+            return {"faults": 0}
+
+        @app.get("/_sandbox/records/{entity}")
+        def records(entity: str) -> list[dict]:
+            return list(self.store.all(entity))

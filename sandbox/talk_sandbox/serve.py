@@ -1,0 +1,24 @@
+"""Run one emulator in the foreground: `python -m talk_sandbox.serve SYSTEM [--port N] [--dir D]`."""
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from .systems import SYSTEMS, emulator_class
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run one Talk sandbox emulator")
+    parser.add_argument("system", choices=sorted(SYSTEMS))
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--dir", help="data directory (default $TALK_SANDBOX_DIR or ./var/sandbox)")
+    args = parser.parse_args()
+    emulator = emulator_class(args.system)(args.dir)
+    port = args.port or SYSTEMS[args.system]["port"]
+    uvicorn.run(emulator.app(), host=args.host, port=port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()
