@@ -1,0 +1,156 @@
+"""The Shopify Admin API emulator: GraphQL with calculated query cost, plus legacy REST reads."""
+from __future__ import annotations
+
+import re
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from graphql import (
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    execute,
+    get_operation_ast,
+    parse,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+
+from ..common.emulator import Emulator
+from ..common.ratelimit import LeakyBucket
+from . import resolvers  # noqa: F401  (binds resolvers onto the schema)
+from . import model, rest, seed
+from .cost import CostCalculator
+from .schema import schema
+from .store import ShopifyStore
+
+INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+
+
+def version_ok(version: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}", version) or version == "unstable")
+
+
+class ShopifyEmulator(Emulator):
+    system = "shopify"
+    default_port = 8702
+    default_settings = {
+        "access_token": "shpat_sandbox_token",
+        "shop": "talk-sandbox",
+        "cost_bucket_max": 2000,
+        "cost_restore_rate": 100,
+        "single_query_max_cost": 1000,
+        "rest_bucket_max": 40,
+        "rest_leak_rate": 2,
+    }
+
+    def __init__(self, directory=None, settings=None):
+        super().__init__(directory, settings)
+        self.store = ShopifyStore(self.store.engine.url.database)
+        self.cost_bucket = LeakyBucket(self.settings["cost_bucket_max"], self.settings["cost_restore_rate"])
+        self.rest_bucket = LeakyBucket(self.settings["rest_bucket_max"], self.settings["rest_leak_rate"])
+
+    def apply_settings(self) -> None:
+        for bucket, maximum, rate in (
+            (self.cost_bucket, "cost_bucket_max", "cost_restore_rate"),
+            (self.rest_bucket, "rest_bucket_max", "rest_leak_rate"),
+        ):
+            with bucket.lock:
+                bucket.maximum = float(self.settings[maximum])
+                bucket.restore_rate = float(self.settings[rate])
+                # A changed budget starts full at its new size (tests resize it between runs).
+                bucket.available = bucket.maximum
+
+    # -- auth --------------------------------------------------------------------------
+    def authorized(self, request: Request) -> bool:
+        return request.headers.get("X-Shopify-Access-Token") == self.settings["access_token"]
+
+    def add_routes(self, app: FastAPI) -> None:
+        @app.post("/admin/api/{version}/graphql.json")
+        async def graphql_endpoint(version: str, request: Request):
+            if not version_ok(version):
+                return JSONResponse({"errors": "Not Found"}, status_code=404)
+            if not self.authorized(request):
+                return JSONResponse({"errors": INVALID_TOKEN}, status_code=401)
+            if "graphql" in request.headers.get("content-type", ""):
+                body = {"query": (await request.body()).decode()}
+            else:
+                try:
+                    body = await request.json()
+                except ValueError:
+                    return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
+            if not isinstance(body, dict) or not body.get("query"):
+                return JSONResponse({"errors": {"query": "Required parameter missing or invalid"}}, status_code=400)
+            status, answer = self.run_graphql(request, body)
+            return JSONResponse(answer, status_code=status)
+
+        rest.add_routes(self, app)
+
+    def cost_extension(self, requested: int | None, actual: int | None) -> dict:
+        return {"cost": {
+            "requestedQueryCost": requested,
+            "actualQueryCost": actual,
+            "throttleStatus": self.cost_bucket.status(),
+        }}
+
+    def run_graphql(self, request: Request, body: dict) -> tuple[int, dict]:
+        try:
+            document = parse(body["query"])
+        except GraphQLError as exc:
+            return 200, {"errors": [exc.formatted], "extensions": self.cost_extension(0, 0)}
+        errors = validate(schema, document)
+        operation = get_operation_ast(document, body.get("operationName"))
+        if errors or operation is None:
+            messages = [e.formatted for e in errors] or [{"message": "An operation name is required"}]
+            return 200, {"errors": messages, "extensions": self.cost_extension(0, 0)}
+        fields = [s.name.value for s in operation.selection_set.selections if hasattr(s, "name")]
+        request.scope.setdefault("state", {})["graphql"] = {"operation": operation.operation.value, "root_fields": fields}
+        variables = get_variable_values(schema, operation.variable_definitions or [], body.get("variables") or {})
+        if isinstance(variables, list):
+            return 200, {"errors": [e.formatted for e in variables], "extensions": self.cost_extension(0, 0)}
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        calculator = CostCalculator(schema, operation, fragments, variables)
+        requested = calculator.requested()
+        limit = int(self.settings["single_query_max_cost"])
+        if requested > limit:
+            return 200, {
+                "errors": [{
+                    "message": f"Query cost is {requested}, which exceeds the single query max cost limit ({limit}).\n\n"
+                               "See https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\n"
+                               "cost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\n"
+                               "See https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n",
+                    "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested, "maxCost": limit},
+                }],
+                "extensions": self.cost_extension(requested, None),
+            }
+        if not self.cost_bucket.take(requested):
+            return 200, {
+                "errors": [{
+                    "message": "Throttled",
+                    "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+                }],
+                "extensions": self.cost_extension(requested, None),
+            }
+        result = execute(schema, document, context_value=self.store, variable_values=body.get("variables") or {},
+                         operation_name=body.get("operationName"))
+        actual = min(requested, calculator.actual(result.data))
+        self.cost_bucket.give_back(requested - actual)
+        answer: dict = {}
+        if result.errors:
+            answer["errors"] = [e.formatted for e in result.errors]
+        answer["data"] = result.data
+        answer["extensions"] = self.cost_extension(requested, actual)
+        return 200, answer
+
+    # -- data --------------------------------------------------------------------------
+    def load(self, entity: str, records: list[dict]) -> list[dict]:
+        return seed.load(self.store, entity, records)
+
+    def seed_demo(self) -> dict[str, int]:
+        return seed.demo(self.store)
+
+    def seed_sized(self, customers: int, products: int, orders: int) -> dict[str, int]:
+        return seed.sized(self.store, customers, products, orders)
+
+
+__all__ = ["ShopifyEmulator", "model"]

@@ -1,0 +1,300 @@
+"""The part of Shopify's Admin GraphQL schema the emulator serves, with Shopify's own names."""
+from __future__ import annotations
+
+from graphql import build_schema
+
+SDL = """
+scalar DateTime
+scalar Decimal
+scalar Money
+scalar URL
+scalar JSON
+
+enum CustomerState { DISABLED INVITED ENABLED DECLINED }
+enum ProductStatus { ACTIVE ARCHIVED DRAFT }
+enum CurrencyCode { NOK SEK DKK EUR USD GBP }
+enum CountryCode { NO SE DK FI DE GB US }
+enum OrderDisplayFinancialStatus { AUTHORIZED EXPIRED PAID PARTIALLY_PAID PARTIALLY_REFUNDED PENDING REFUNDED VOIDED }
+enum CustomerSortKeys { CREATED_AT ID LOCATION NAME RELEVANCE UPDATED_AT }
+enum ProductSortKeys { CREATED_AT ID INVENTORY_TOTAL PRODUCT_TYPE PUBLISHED_AT RELEVANCE TITLE UPDATED_AT VENDOR }
+enum ProductVariantSortKeys { FULL_TITLE ID INVENTORY_LEVELS_AVAILABLE INVENTORY_MANAGEMENT INVENTORY_POLICY INVENTORY_QUANTITY NAME POPULAR POSITION RELEVANCE SKU TITLE }
+enum OrderSortKeys { CREATED_AT CUSTOMER_NAME FINANCIAL_STATUS FULFILLMENT_STATUS ID ORDER_NUMBER PO_NUMBER PROCESSED_AT RELEVANCE TOTAL_PRICE UPDATED_AT }
+enum MetafieldOwnerType { CUSTOMER PRODUCT PRODUCTVARIANT ORDER SHOP }
+
+interface Node { id: ID! }
+
+type PageInfo {
+  hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
+  endCursor: String
+}
+
+type MoneyV2 { amount: Decimal! currencyCode: CurrencyCode! }
+type MoneyBag { shopMoney: MoneyV2! presentmentMoney: MoneyV2! }
+
+type MailingAddress implements Node {
+  id: ID!
+  address1: String
+  address2: String
+  city: String
+  company: String
+  country: String
+  countryCodeV2: CountryCode
+  firstName: String
+  lastName: String
+  name: String
+  phone: String
+  province: String
+  provinceCode: String
+  zip: String
+}
+
+type Metafield implements Node {
+  id: ID!
+  namespace: String!
+  key: String!
+  value: String!
+  type: String!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+type MetafieldEdge { cursor: String! node: Metafield! }
+type MetafieldConnection { edges: [MetafieldEdge!]! nodes: [Metafield!]! pageInfo: PageInfo! }
+
+type Customer implements Node {
+  id: ID!
+  legacyResourceId: String!
+  firstName: String
+  lastName: String
+  displayName: String!
+  email: String
+  phone: String
+  note: String
+  tags: [String!]!
+  state: CustomerState!
+  verifiedEmail: Boolean!
+  taxExempt: Boolean!
+  numberOfOrders: String!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  defaultAddress: MailingAddress
+  addresses(first: Int): [MailingAddress!]!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!]): MetafieldConnection!
+}
+type CustomerEdge { cursor: String! node: Customer! }
+type CustomerConnection { edges: [CustomerEdge!]! nodes: [Customer!]! pageInfo: PageInfo! }
+
+type ProductVariant implements Node {
+  id: ID!
+  legacyResourceId: String!
+  title: String!
+  displayName: String!
+  sku: String
+  price: Money!
+  compareAtPrice: Money
+  barcode: String
+  inventoryQuantity: Int
+  taxable: Boolean!
+  position: Int!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  product: Product!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!]): MetafieldConnection!
+}
+type ProductVariantEdge { cursor: String! node: ProductVariant! }
+type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
+
+type Product implements Node {
+  id: ID!
+  legacyResourceId: String!
+  title: String!
+  handle: String!
+  descriptionHtml: String!
+  description: String!
+  vendor: String!
+  productType: String!
+  status: ProductStatus!
+  tags: [String!]!
+  totalInventory: Int!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  variants(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: ProductVariantSortKeys): ProductVariantConnection!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!]): MetafieldConnection!
+}
+type ProductEdge { cursor: String! node: Product! }
+type ProductConnection { edges: [ProductEdge!]! nodes: [Product!]! pageInfo: PageInfo! }
+
+type LineItem implements Node {
+  id: ID!
+  title: String!
+  name: String!
+  quantity: Int!
+  sku: String
+  variant: ProductVariant
+  product: Product
+  originalUnitPriceSet: MoneyBag!
+  discountedUnitPriceSet: MoneyBag!
+  totalDiscountSet: MoneyBag!
+  originalTotalSet: MoneyBag!
+}
+type LineItemEdge { cursor: String! node: LineItem! }
+type LineItemConnection { edges: [LineItemEdge!]! nodes: [LineItem!]! pageInfo: PageInfo! }
+
+type Order implements Node {
+  id: ID!
+  legacyResourceId: String!
+  name: String!
+  email: String
+  phone: String
+  poNumber: String
+  note: String
+  tags: [String!]!
+  currencyCode: CurrencyCode!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  processedAt: DateTime!
+  cancelledAt: DateTime
+  closed: Boolean!
+  displayFinancialStatus: OrderDisplayFinancialStatus
+  customer: Customer
+  currentTotalPriceSet: MoneyBag!
+  totalPriceSet: MoneyBag!
+  subtotalPriceSet: MoneyBag
+  totalTaxSet: MoneyBag
+  lineItems(first: Int, after: String, last: Int, before: String, reverse: Boolean): LineItemConnection!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!]): MetafieldConnection!
+}
+type OrderEdge { cursor: String! node: Order! }
+type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
+
+type Location implements Node { id: ID! name: String! isActive: Boolean! }
+type LocationEdge { cursor: String! node: Location! }
+type LocationConnection { edges: [LocationEdge!]! nodes: [Location!]! pageInfo: PageInfo! }
+
+type Shop { id: ID! name: String! email: String! myshopifyDomain: String! currencyCode: CurrencyCode! ianaTimezone: String! }
+
+type QueryRoot {
+  shop: Shop!
+  node(id: ID!): Node
+  customer(id: ID!): Customer
+  customers(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: CustomerSortKeys, query: String): CustomerConnection!
+  product(id: ID!): Product
+  productByHandle(handle: String!): Product
+  products(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: ProductSortKeys, query: String): ProductConnection!
+  productVariant(id: ID!): ProductVariant
+  productVariants(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: ProductVariantSortKeys, query: String): ProductVariantConnection!
+  location(id: ID): Location
+  locations(first: Int, after: String, last: Int, before: String): LocationConnection!
+  order(id: ID!): Order
+  orders(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: OrderSortKeys, query: String): OrderConnection!
+}
+
+type UserError { field: [String!] message: String! }
+type CustomerUserError { field: [String!] message: String! code: String }
+type ProductVariantsBulkCreateUserError { field: [String!] message: String! code: String }
+type ProductVariantsBulkUpdateUserError { field: [String!] message: String! code: String }
+type ProductSetUserError { field: [String!] message: String! code: String }
+type MetafieldsSetUserError { field: [String!] message: String! code: String elementIndex: Int }
+type OrderCreateUserError { field: [String!] message: String! code: String }
+
+input MetafieldInput { id: ID namespace: String key: String value: String type: String }
+input MetafieldsSetInput { ownerId: ID! namespace: String key: String! value: String! type: String }
+input MailingAddressInput {
+  address1: String address2: String city: String company: String countryCode: CountryCode
+  firstName: String lastName: String phone: String provinceCode: String zip: String
+}
+input CustomerInput {
+  id: ID firstName: String lastName: String email: String phone: String note: String
+  tags: [String!] addresses: [MailingAddressInput!] metafields: [MetafieldInput!] taxExempt: Boolean
+}
+input CustomerSetInput {
+  id: ID firstName: String lastName: String email: String phone: String note: String
+  tags: [String!] addresses: [MailingAddressInput!] taxExempt: Boolean
+}
+input CustomerSetIdentifiers { id: ID email: String phone: String }
+
+input InventoryQuantityInput { locationId: ID availableQuantity: Int! }
+input ProductVariantInventoryQuantityInput { locationId: ID! name: String quantity: Int! }
+input InventoryItemInput { sku: String tracked: Boolean }
+input ProductVariantSetInput {
+  id: ID sku: String price: Money compareAtPrice: Money barcode: String taxable: Boolean position: Int
+  inventoryQuantities: [ProductVariantInventoryQuantityInput!] optionValues: [VariantOptionValueInput!]
+  metafields: [MetafieldInput!]
+}
+input VariantOptionValueInput { optionName: String name: String }
+input OptionValueSetInput { name: String }
+input OptionSetInput { name: String values: [OptionValueSetInput!] }
+input ProductSetInput {
+  id: ID title: String handle: String descriptionHtml: String vendor: String productType: String
+  status: ProductStatus tags: [String!] productOptions: [OptionSetInput!] variants: [ProductVariantSetInput!]
+  metafields: [MetafieldInput!]
+}
+input ProductSetIdentifiers { id: ID handle: String }
+input ProductCreateInput {
+  title: String handle: String descriptionHtml: String vendor: String productType: String
+  status: ProductStatus tags: [String!] metafields: [MetafieldInput!]
+}
+input ProductUpdateInput {
+  id: ID title: String handle: String descriptionHtml: String vendor: String productType: String
+  status: ProductStatus tags: [String!] metafields: [MetafieldInput!]
+}
+input ProductInput {
+  id: ID title: String handle: String descriptionHtml: String vendor: String productType: String
+  status: ProductStatus tags: [String!] metafields: [MetafieldInput!]
+}
+input ProductVariantsBulkInput {
+  id: ID price: Money compareAtPrice: Money barcode: String taxable: Boolean
+  inventoryItem: InventoryItemInput inventoryQuantities: [InventoryQuantityInput!]
+  optionValues: [VariantOptionValueInput!] metafields: [MetafieldInput!]
+}
+
+input MoneyInput { amount: Decimal! currencyCode: CurrencyCode! }
+input MoneyBagInput { shopMoney: MoneyInput! presentmentMoney: MoneyInput }
+input OrderCreateLineItemInput {
+  variantId: ID quantity: Int! title: String sku: String priceSet: MoneyBagInput requiresShipping: Boolean taxable: Boolean
+}
+input OrderCreateAssociateCustomerAttributesInput { id: ID email: String }
+input OrderCreateCustomerInput { toAssociate: OrderCreateAssociateCustomerAttributesInput }
+input OrderCreateOrderInput {
+  email: String phone: String poNumber: String note: String tags: [String!] currency: CurrencyCode
+  processedAt: DateTime financialStatus: String lineItems: [OrderCreateLineItemInput!] customer: OrderCreateCustomerInput
+  customerId: ID metafields: [MetafieldInput!]
+}
+input OrderCreateOptionsInput { sendReceipt: Boolean inventoryBehaviour: String }
+input OrderInput { id: ID! email: String note: String poNumber: String tags: [String!] metafields: [MetafieldInput!] }
+
+type CustomerCreatePayload { customer: Customer userErrors: [UserError!]! }
+type CustomerUpdatePayload { customer: Customer userErrors: [UserError!]! }
+type CustomerSetPayload { customer: Customer userErrors: [CustomerUserError!]! }
+type ProductSetPayload { product: Product productSetOperation: String userErrors: [ProductSetUserError!]! }
+type ProductCreatePayload { product: Product userErrors: [UserError!]! }
+type ProductUpdatePayload { product: Product userErrors: [UserError!]! }
+type ProductVariantsBulkCreatePayload { product: Product productVariants: [ProductVariant!] userErrors: [ProductVariantsBulkCreateUserError!]! }
+type ProductVariantsBulkUpdatePayload { product: Product productVariants: [ProductVariant!] userErrors: [ProductVariantsBulkUpdateUserError!]! }
+type MetafieldsSetPayload { metafields: [Metafield!] userErrors: [MetafieldsSetUserError!]! }
+type OrderCreatePayload { order: Order userErrors: [OrderCreateUserError!]! }
+type OrderUpdatePayload { order: Order userErrors: [UserError!]! }
+
+type Mutation {
+  customerCreate(input: CustomerInput!): CustomerCreatePayload
+  customerUpdate(input: CustomerInput!): CustomerUpdatePayload
+  customerSet(input: CustomerSetInput!, identifier: CustomerSetIdentifiers): CustomerSetPayload
+  productSet(input: ProductSetInput!, identifier: ProductSetIdentifiers, synchronous: Boolean): ProductSetPayload
+  productCreate(product: ProductCreateInput, input: ProductInput): ProductCreatePayload
+  productUpdate(product: ProductUpdateInput, input: ProductInput): ProductUpdatePayload
+  productVariantsBulkCreate(productId: ID!, variants: [ProductVariantsBulkInput!]!): ProductVariantsBulkCreatePayload
+  productVariantsBulkUpdate(productId: ID!, variants: [ProductVariantsBulkInput!]!, allowPartialUpdates: Boolean): ProductVariantsBulkUpdatePayload
+  metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
+  orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput): OrderCreatePayload
+  orderUpdate(input: OrderInput!): OrderUpdatePayload
+}
+
+schema { query: QueryRoot mutation: Mutation }
+"""
+
+schema = build_schema(SDL)
