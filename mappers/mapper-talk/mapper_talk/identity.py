@@ -1,0 +1,93 @@
+"""Identity resolution for one source system during one mapper run.
+
+Everything the mapper needs from the store is read once at the start of a stream (links of the
+source system, match keys, shadows) and new links are written in batches: the mapper sees
+every record of a run, so per-record queries would dominate its cost. Global ids of new
+records are deterministic (`store.new_global_id`), so a run that dies before a batch is
+written assigns the same ids when it runs again.
+"""
+from __future__ import annotations
+
+from talk import mapping as mappings
+from talk.matching import match_keys
+from talk.store import IdentityStore, new_global_id
+
+
+class SourceIdentities:
+    def __init__(self, store: IdentityStore, system: str, flush_every: int = 2000):
+        self.store = store
+        self.system = system
+        self.flush_every = flush_every
+        self.links = store.links_of_system(system)  # (stream, native id) -> global id
+        self.talk_entity_of_stream = {e.stream: e.talk for e in mappings.load(system).entities.values()}
+        # global ids that already have a native record in this system, per Talk entity
+        self.linked_here: set[tuple[str, str]] = {
+            (self.talk_entity_of_stream.get(stream, "?"), g) for (stream, _), g in self.links.items()
+        }
+        self.keys: dict[str, dict[str, str]] = {}
+        self.shadow_cache: dict[str, dict[str, dict]] = {}
+        self.shadows_loaded: set[str] = set()
+        self.pending_links: list[dict] = []
+        self.pending_keys: dict[str, list[tuple[str, str]]] = {}
+
+    # -- transforms' view (talk.transforms.Links) ---------------------------------------------
+    def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str:
+        """A referenced record (an order's customer): its global id, assigned now if it has none."""
+        stream = stream or next(s for s, t in self.talk_entity_of_stream.items() if t == talk_entity)
+        found = self.links.get((stream, native_id))
+        if found is None:
+            found = new_global_id(system, stream, native_id)
+            self._add_link(stream, native_id, found, talk_entity)
+        return found
+
+    def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None) -> str | None:
+        raise NotImplementedError("the mapper only maps inbound")
+
+    # -- records ---------------------------------------------------------------------------------
+    def resolve(self, stream: str, talk_entity: str, native_id: str, talk: dict) -> str:
+        """The global id of a native record: its link, else a first-contact match, else new."""
+        found = self.links.get((stream, native_id))
+        if found:
+            return found
+        keys = self._keys(talk_entity)
+        for key in match_keys(talk_entity, talk):
+            candidate = keys.get(key)
+            # Match only onto an identity this system has no record for yet: two records of one
+            # system sharing an email are two customers, not one.
+            if candidate and (talk_entity, candidate) not in self.linked_here:
+                found = candidate
+                break
+        found = found or new_global_id(self.system, stream, native_id)
+        self._add_link(stream, native_id, found, talk_entity)
+        for key in match_keys(talk_entity, talk):
+            if key not in keys:
+                keys[key] = found
+                self.pending_keys.setdefault(talk_entity, []).append((key, found))
+        return found
+
+    def shadows(self, talk_entity: str, global_id: str) -> dict[str, dict]:
+        if talk_entity not in self.shadows_loaded:
+            ids = {g for (entity, g) in self.linked_here if entity == talk_entity}
+            self.shadow_cache.update(self.store.shadows_of(ids))
+            self.shadows_loaded.add(talk_entity)
+        return self.shadow_cache.get(global_id, {})
+
+    def _keys(self, talk_entity: str) -> dict[str, str]:
+        if talk_entity not in self.keys:
+            self.keys[talk_entity] = self.store.matches(talk_entity)
+        return self.keys[talk_entity]
+
+    def _add_link(self, stream: str, native_id: str, global_id: str, talk_entity: str) -> None:
+        self.links[(stream, native_id)] = global_id
+        self.linked_here.add((talk_entity, global_id))
+        self.pending_links.append(dict(system=self.system, entity=stream, native_id=native_id,
+                                       global_id=global_id, talk_entity=talk_entity))
+        if len(self.pending_links) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.add_links(self.pending_links)
+        self.pending_links = []
+        for talk_entity, pairs in self.pending_keys.items():
+            self.store.add_match_keys(talk_entity, pairs)
+        self.pending_keys = {}

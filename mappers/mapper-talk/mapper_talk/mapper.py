@@ -1,0 +1,175 @@
+"""mapper-talk: native records of one system in, Talk-model records out.
+
+For each record of the source system S (named by config, or by Meltano's
+MELTANO_EXTRACTOR_NAMESPACE): map it with S's mapping file, join what S splits (order lines
+into their order), give it its global id, and drop it when every linked system already holds
+what it says (an echo of our own write, or an unchanged record re-read).
+"""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from typing import Iterable
+
+import singer_sdk.singerlib as singer
+from singer_sdk import typing as th
+from singer_sdk.mapper_base import InlineMapper
+
+from talk import merge, model
+from talk import mapping as mappings
+from talk.mapping import EntityMapping
+from talk.rejects import RejectLog
+from talk.store import IdentityStore
+from talk.target import STATS_STREAM
+from talk.transforms import MappingError
+
+from .identity import SourceIdentities
+
+STATS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "source": {"type": "string"}, "entity": {"type": "string"},
+        "unchanged": {"type": "integer"}, "rejected": {"type": "integer"},
+    },
+}
+
+
+def source_system_from_env() -> str | None:
+    """tap_poweroffice / tap-poweroffice -> poweroffice."""
+    for var in ("MELTANO_EXTRACTOR_NAMESPACE", "MELTANO_EXTRACTOR_NAME"):
+        value = os.environ.get(var)
+        if value:
+            return value.replace("-", "_").removeprefix("tap_")
+    return None
+
+
+class TalkMapper(InlineMapper):
+    name = "mapper-talk"
+
+    config_jsonschema = th.PropertiesList(
+        th.Property("source_system", th.StringType, description="System the records come from "
+                    "(poweroffice, shopify, ...). Default: derived from Meltano's extractor."),
+        th.Property("store_url", th.StringType, description="SQLAlchemy URL of the identity store "
+                    "(default $TALK_STORE_URL or sqlite:///var/talk.db)."),
+        th.Property("reject_log", th.StringType, description="JSON-lines reject log "
+                    "(default $TALK_REJECT_LOG or var/rejects.jsonl)."),
+        th.Property("forward_unchanged", th.BooleanType, default=False, description="Forward records "
+                    "that every linked system already holds (for a full re-check)."),
+    ).to_dict()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        system = self.config.get("source_system") or source_system_from_env()
+        if not system:
+            raise SystemExit("mapper-talk: set source_system (or run it in Meltano after a Talk tap)")
+        self.system = system
+        self.mapping = mappings.load(system)
+        self.store = IdentityStore(self.config.get("store_url"))
+        self.rejects = RejectLog(self.config.get("reject_log"))
+        self.identities = SourceIdentities(self.store, system)
+        self.joined = self.mapping.joined_streams()
+        self.comparable = self._comparable_properties()
+        self.schemas_sent: set[str] = set()
+        self.held_parents: dict[str, dict[str, dict]] = defaultdict(dict)  # stream -> id -> record
+        self.latest_state: dict | None = None
+        self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
+
+    def _comparable_properties(self) -> dict[str, dict[str, set[str]]]:
+        """Per Talk entity and linked system: the properties both S and that system read."""
+        out: dict[str, dict[str, set[str]]] = {}
+        for entity in model.ENTITIES:
+            own = self.mapping.inbound_properties(entity) - model.DERIVED[entity]
+            out[entity] = {self.system: own}
+            for other in mappings.available_systems():
+                if other != self.system:
+                    out[entity][other] = own & mappings.load(other).inbound_properties(entity)
+        return out
+
+    # -- Singer messages -------------------------------------------------------------------------
+    def map_schema_message(self, message_dict: dict) -> Iterable[singer.Message]:
+        entity = self.mapping.for_stream(message_dict["stream"])
+        if entity is None:
+            return
+        yield from self._talk_schema(entity.talk)
+
+    def _talk_schema(self, talk_entity: str) -> Iterable[singer.Message]:
+        if talk_entity not in self.schemas_sent:
+            self.schemas_sent.add(talk_entity)
+            yield singer.SchemaMessage(talk_entity, model.schema(talk_entity), ["id"])
+
+    def map_record_message(self, message_dict: dict) -> Iterable[singer.Message]:
+        stream, record = message_dict["stream"], message_dict["record"]
+        if stream in self.joined:
+            parent, spec = self.joined[stream]
+            parent_id = str(record.get(spec["key"]))
+            held = self.held_parents[parent.stream].get(parent_id)
+            if held is not None:
+                held.setdefault(spec["into"], []).append(record)
+            return
+        entity = self.mapping.for_stream(stream)
+        if entity is None:
+            return
+        if entity.join:
+            # Hold until its children (order lines) have arrived: they follow their parent.
+            self.held_parents[entity.stream][entity.native_id(record)] = dict(record)
+            return
+        yield from self._map(entity, record)
+
+    def map_state_message(self, message_dict: dict) -> Iterable[singer.Message]:
+        # Held until the end so that state never runs ahead of records still held for joining.
+        self.latest_state = message_dict["value"]
+        return []
+
+    def map_activate_version_message(self, message_dict: dict) -> Iterable[singer.Message]:
+        return []
+
+    def map_batch_message(self, message_dict: dict) -> Iterable[singer.Message]:
+        raise SystemExit("mapper-talk does not take BATCH messages; run the tap without batch mode")
+
+    def process_endofpipe(self) -> None:
+        for stream, held in self.held_parents.items():
+            entity = self.mapping.for_stream(stream)
+            for record in held.values():
+                self._write_messages(self._map(entity, record))
+        self.held_parents.clear()
+        self.identities.flush()
+        if any(self.stats.values()):
+            self._write_messages(self._talk_stats())
+        if self.latest_state is not None:
+            self.write_message(singer.StateMessage(self.latest_state))
+        super().process_endofpipe()
+
+    def _talk_stats(self) -> Iterable[singer.Message]:
+        yield singer.SchemaMessage(STATS_STREAM, STATS_SCHEMA, [])
+        for entity, counts in self.stats.items():
+            yield singer.RecordMessage(STATS_STREAM, {"source": self.system, "entity": entity, **counts})
+
+    # -- one record ------------------------------------------------------------------------------
+    def _map(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
+        native_id = entity.native_id(record)
+        source = {"system": self.system, "entity": entity.stream, "id": native_id,
+                  "updated_at": entity.native_updated_at(record)}
+        try:
+            if native_id is None:
+                raise MappingError(f"record has no {entity.id_path}")
+            talk = entity.to_talk(record, self.identities)
+        except MappingError as exc:
+            self.stats[entity.talk]["rejected"] += 1
+            self.rejects.add(stage="mapping", system=self.system, stream=entity.stream, reason=str(exc),
+                             source=source, record=record)
+            return
+        global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk)
+        shadows = self.identities.shadows(entity.talk, global_id)
+        if shadows and not self.config.get("forward_unchanged") and merge.settled(talk, shadows, self.comparable[entity.talk]):
+            self.stats[entity.talk]["unchanged"] += 1
+            return
+        own_shadow = shadows.get(self.system)
+        changed = sorted(merge.changed(talk, own_shadow, talk.keys()))
+        yield from self._talk_schema(entity.talk)
+        yield singer.RecordMessage(entity.talk, {
+            **talk, "id": global_id, "source": source, "changed": changed, "updated_at": source["updated_at"],
+        })
+
+
+def main() -> None:
+    TalkMapper.cli()

@@ -1,0 +1,287 @@
+"""Mapping files: one YAML file per system, read inbound by the mapper and outbound by targets.
+
+A mapping file reads like the property tables of the flow documents: each rule pairs a Talk
+property with one or more native paths of the system's records (as its tap emits them), with
+an optional transform from `transforms.py`. See docs/mappings.md for the format.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import model
+from .paths import get_path, set_path
+from .transforms import TRANSFORMS, Context, Links, MappingError
+
+BUILTIN_DIR = Path(__file__).parent / "mappings"
+
+
+def mapping_dirs() -> list[Path]:
+    """User mapping directories (TALK_MAPPINGS, os.pathsep-separated) win over the built-in ones."""
+    extra = [Path(p) for p in os.environ.get("TALK_MAPPINGS", "").split(os.pathsep) if p]
+    return [*extra, BUILTIN_DIR]
+
+
+@dataclass
+class Rule:
+    talk: str
+    native: list[str]
+    transform: str = "text"
+    params: dict = field(default_factory=dict)
+    when: str | None = None  # "person" / "organisation": applies only to that kind of customer
+    direction: str = "both"  # both, in (native -> Talk only), out (Talk -> native only)
+    native_type: str = "string"
+    published: list[str] = field(default_factory=list)  # names in the original product's tables
+    items: list["Rule"] = field(default_factory=list)  # for list properties (order lines)
+
+    @classmethod
+    def parse(cls, raw: dict) -> "Rule":
+        native = raw.get("native", [])
+        return cls(
+            talk=raw["talk"],
+            native=[native] if isinstance(native, str) else list(native),
+            transform=raw.get("transform", "text"),
+            params=raw.get("params", {}),
+            when=raw.get("when"),
+            direction=raw.get("direction", "both"),
+            native_type=raw.get("type", "string"),
+            published=list(raw.get("published", [])),
+            items=[cls.parse(item) for item in raw.get("items", [])],
+        )
+
+    def applies(self, talk_record: dict) -> bool:
+        return self.when is None or talk_record.get("kind") == self.when
+
+    def context(self, system: str, links: Links | None, current: dict | None) -> Context:
+        return Context(system=system, links=links, current=current, params=self.params, native_type=self.native_type)
+
+
+@dataclass
+class EntityMapping:
+    system: str
+    stream: str
+    talk: str
+    label: str
+    labels: dict[str, str]
+    id_path: str
+    updated_at: str | None
+    external_reference: str | None
+    match: list[str]
+    create: bool
+    rules: list[Rule]
+    join: dict[str, dict]
+    link_extra: dict[str, str]
+    requires: dict[str, Any]
+
+    def native_id(self, record: dict) -> str | None:
+        value = get_path(record, self.id_path)
+        return None if value is None else str(value)
+
+    def native_updated_at(self, record: dict) -> str | None:
+        return get_path(record, self.updated_at) if self.updated_at else None
+
+    def accepts(self, talk_record: dict) -> bool:
+        """Whether a Talk record belongs in this native entity (e.g. contact persons need an organisation)."""
+        for prop, expected in self.requires.items():
+            value = talk_record.get(prop)
+            if expected == "present" and value is None:
+                return False
+            if expected == "absent" and value is not None:
+                return False
+        return True
+
+    # -- inbound -------------------------------------------------------------------------------
+    def to_talk(self, record: dict, links: Links | None) -> dict:
+        talk: dict[str, Any] = {}
+        for rule in self.rules:
+            if rule.direction == "out" or not rule.applies(talk):
+                continue
+            talk[rule.talk] = self._read(rule, record, links)
+        return talk
+
+    def _read(self, rule: Rule, record: dict, links: Links | None) -> Any:
+        if rule.items:
+            rows = get_path(record, rule.native[0]) or []
+            return [self._read_item(rule, row, links) for row in rows]
+        inbound = TRANSFORMS[rule.transform][0]
+        ctx = rule.context(self.system, links, None)
+        try:
+            for path in rule.native or [None]:
+                value = inbound(get_path(record, path) if path else None, ctx)
+                if value is not None:
+                    return value
+        except MappingError as exc:
+            raise MappingError(f"{self.stream}.{path}: {exc}") from None
+        return None
+
+    def _read_item(self, rule: Rule, row: dict, links: Links | None) -> dict:
+        return {
+            item.talk: self._read(item, row, links)
+            for item in rule.items
+            if item.direction != "out"
+        }
+
+    # -- outbound ------------------------------------------------------------------------------
+    def to_native(self, talk: dict, links: Links | None, current: dict | None = None, only: set[str] | None = None) -> dict[str, Any]:
+        """Native path -> value for every outbound rule (or only those for `only` properties)."""
+        values: dict[str, Any] = {}
+        for rule in self.rules:
+            if rule.direction == "in" or not rule.applies(talk) or (only is not None and rule.talk not in only):
+                continue
+            if rule.items:
+                values[rule.native[0]] = [self._write_item(rule, line, links) for line in talk.get(rule.talk) or []]
+                continue
+            outbound = TRANSFORMS[rule.transform][1]
+            ctx = rule.context(self.system, links, current)
+            try:
+                value = outbound(talk.get(rule.talk), ctx)
+            except MappingError as exc:
+                raise MappingError(f"{rule.talk}: {exc}") from None
+            for path in rule.native:
+                values[path] = value
+        return values
+
+    def _write_item(self, rule: Rule, line: dict, links: Links | None) -> dict:
+        row: dict[str, Any] = {}
+        for item in rule.items:
+            if item.direction == "in":
+                continue
+            outbound = TRANSFORMS[item.transform][1]
+            try:
+                value = outbound(line.get(item.talk), item.context(self.system, links, None))
+            except MappingError as exc:
+                raise MappingError(f"{rule.talk}.{item.talk}: {exc}") from None
+            for path in item.native:
+                set_path(row, path, value)
+        return row
+
+    def changes(self, talk: dict, current: dict, links: Links | None) -> dict[str, Any]:
+        """Native path -> value for each outbound property whose native value differs from
+        what `current` holds. Values are compared in their normalised Talk form, so '100' and
+        100.0 are the same price and no write is made for a difference of notation."""
+        desired = self.to_native(talk, links, current)
+        changes: dict[str, Any] = {}
+        by_path = {path: rule for rule in self.rules if rule.direction != "in" for path in rule.native}
+        for path, value in desired.items():
+            rule = by_path[path]
+            if not self._same(rule, get_path(current, path), value, links):
+                changes[path] = value
+        return changes
+
+    def _same(self, rule: Rule, current: Any, desired: Any, links: Links | None) -> bool:
+        if rule.items:
+            have = [self._normal_item(rule, row) for row in current or []]
+            want = [self._normal_item(rule, row) for row in desired or []]
+            return have == want
+        if rule.transform in ("link", "constant", "kind_tag"):
+            if isinstance(current, list) or isinstance(desired, list):
+                return sorted(map(str, current or [])) == sorted(map(str, desired or []))
+            return (None if current is None else str(current)) == (None if desired is None else str(desired))
+        inbound = TRANSFORMS[rule.transform][0]
+        ctx = rule.context(self.system, links, None)
+        try:
+            return inbound(current, ctx) == inbound(desired, ctx)
+        except MappingError:
+            return False
+
+    def _normal_item(self, rule: Rule, row: dict) -> dict:
+        out = {}
+        for item in rule.items:
+            if item.direction == "in":
+                continue
+            for path in item.native:
+                value = get_path(row, path)
+                if item.transform in ("link", "constant"):
+                    out[path] = None if value is None else str(value)
+                else:
+                    try:
+                        out[path] = TRANSFORMS[item.transform][0](value, item.context(self.system, None, None))
+                    except MappingError:
+                        out[path] = value
+        return out
+
+    def inbound_properties(self) -> set[str]:
+        return {rule.talk for rule in self.rules if rule.direction != "out"}
+
+    def outbound_properties(self) -> set[str]:
+        return {rule.talk for rule in self.rules if rule.direction != "in"}
+
+
+@dataclass
+class SystemMapping:
+    system: str
+    title: str
+    entities: dict[str, EntityMapping]
+
+    def for_stream(self, stream: str) -> EntityMapping | None:
+        return self.entities.get(stream)
+
+    def for_talk(self, talk_entity: str) -> list[EntityMapping]:
+        return [e for e in self.entities.values() if e.talk == talk_entity]
+
+    def joined_streams(self) -> dict[str, tuple[EntityMapping, dict]]:
+        """Child stream -> (parent entity, join spec): streams the mapper folds into a parent."""
+        return {
+            spec["stream"]: (entity, {"into": into, **spec})
+            for entity in self.entities.values()
+            for into, spec in entity.join.items()
+        }
+
+    def inbound_properties(self, talk_entity: str) -> set[str]:
+        out: set[str] = set()
+        for entity in self.for_talk(talk_entity):
+            out |= entity.inbound_properties()
+        return out
+
+
+def parse(raw: dict) -> SystemMapping:
+    system = raw["system"]
+    entities = {}
+    for stream, spec in raw["entities"].items():
+        talk = spec["talk"]
+        if talk not in model.FIELDS:
+            raise MappingError(f"{system}/{stream}: unknown Talk entity {talk!r}")
+        rules = [Rule.parse(r) for r in spec.get("fields", [])]
+        for rule in rules:
+            if rule.talk not in model.FIELDS[talk]:
+                raise MappingError(f"{system}/{stream}: {rule.talk!r} is not a property of a Talk {talk}")
+            if rule.transform not in TRANSFORMS:
+                raise MappingError(f"{system}/{stream}: unknown transform {rule.transform!r}")
+        entities[stream] = EntityMapping(
+            system=system,
+            stream=stream,
+            talk=talk,
+            label=spec.get("label", stream),
+            labels=spec.get("labels", {}),
+            id_path=spec.get("id", "id"),
+            updated_at=spec.get("updated_at"),
+            external_reference=spec.get("external_reference"),
+            match=spec.get("match", []),
+            create=spec.get("create", True),
+            rules=rules,
+            join=spec.get("join", {}),
+            link_extra=spec.get("link_extra", {}),
+            requires=spec.get("requires", {}),
+        )
+    return SystemMapping(system=system, title=raw.get("title", system), entities=entities)
+
+
+@lru_cache(maxsize=None)
+def load(system: str) -> SystemMapping:
+    for directory in mapping_dirs():
+        path = directory / f"{system}.yml"
+        if path.exists():
+            return parse(yaml.safe_load(path.read_text()))
+    raise MappingError(f"no mapping file for system {system!r} in {', '.join(map(str, mapping_dirs()))}")
+
+
+def available_systems() -> list[str]:
+    systems: set[str] = set()
+    for directory in mapping_dirs():
+        systems |= {p.stem for p in directory.glob("*.yml")}
+    return sorted(systems)

@@ -1,0 +1,314 @@
+"""The identity store: links, shadows and run statistics, in any SQLAlchemy database.
+
+- links: (system, native entity, native id) <-> global id; one native record per system and
+  Talk entity for each global id.
+- shadows: per (global id, system) the Talk-model state that system was last known to hold
+  (read from it or written to it). Echo suppression, field-level merge and optimistic
+  concurrency all compare against shadows.
+- match keys: normalised email / organisation number / SKU -> global id, for first contact.
+- runs: counts per pipeline and entity, for `talk report` and `make demo`.
+
+Several processes (mapper and target of one pipeline) use the same store at once, so every
+write is a short transaction and SQLite runs in WAL mode with a busy timeout.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+
+DEFAULT_URL = "sqlite:///var/talk.db"
+
+metadata = sa.MetaData()
+
+links = sa.Table(
+    "links",
+    metadata,
+    sa.Column("system", sa.String(40), primary_key=True),
+    sa.Column("entity", sa.String(60), primary_key=True),
+    sa.Column("native_id", sa.String(200), primary_key=True),
+    sa.Column("global_id", sa.String(64), nullable=False, index=True),
+    sa.Column("talk_entity", sa.String(20), nullable=False),
+    sa.Column("extra", sa.Text, nullable=True),
+    sa.Column("linked_at", sa.Float, nullable=False),
+)
+sa.Index("links_by_global", links.c.global_id, links.c.system, links.c.talk_entity)
+
+shadows = sa.Table(
+    "shadows",
+    metadata,
+    sa.Column("global_id", sa.String(64), primary_key=True),
+    sa.Column("system", sa.String(40), primary_key=True),
+    sa.Column("talk_entity", sa.String(20), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("native_updated_at", sa.String(64), nullable=True),
+    sa.Column("saved_at", sa.Float, nullable=False),
+)
+
+match_keys = sa.Table(
+    "match_keys",
+    metadata,
+    sa.Column("talk_entity", sa.String(20), primary_key=True),
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("global_id", sa.String(64), nullable=False),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("n", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(64), nullable=False, index=True),
+    sa.Column("finished_at", sa.Float, nullable=False),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("destination", sa.String(40), nullable=False),
+    sa.Column("entity", sa.String(20), nullable=False),
+    sa.Column("created", sa.Integer, default=0),
+    sa.Column("updated", sa.Integer, default=0),
+    sa.Column("unchanged", sa.Integer, default=0),
+    sa.Column("linked", sa.Integer, default=0),
+    sa.Column("skipped", sa.Integer, default=0),
+    sa.Column("rejected", sa.Integer, default=0),
+    sa.Column("dry_run", sa.Boolean, default=False),
+)
+
+GLOBAL_ID_NAMESPACE = uuid.UUID("5f0c2f6e-3c57-4d8e-9a0e-7a1c0b9d7e11")
+
+
+def new_global_id(system: str, entity: str, native_id: str) -> str:
+    """Deterministic: the same native record gets the same global id even if a run that
+    assigned it died before its link was committed."""
+    return str(uuid.uuid5(GLOBAL_ID_NAMESPACE, f"{system}/{entity}/{native_id}"))
+
+
+def state_hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Link:
+    system: str
+    entity: str
+    native_id: str
+    global_id: str
+    talk_entity: str
+    extra: dict
+
+
+def resolve_url(url: str | None) -> str:
+    url = url or os.environ.get("TALK_STORE_URL") or DEFAULT_URL
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    elif url.startswith("sqlite:////"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+class IdentityStore:
+    def __init__(self, url: str | None = None):
+        self.url = resolve_url(url)
+        is_sqlite = self.url.startswith("sqlite")
+        self.engine = sa.create_engine(
+            self.url,
+            connect_args={"timeout": 60} if is_sqlite else {},
+            pool_pre_ping=not is_sqlite,
+        )
+        if is_sqlite:
+            @sa.event.listens_for(self.engine, "connect")
+            def _pragmas(dbapi_connection, _record):  # noqa: ANN001
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.close()
+        metadata.create_all(self.engine)
+
+    # -- links -----------------------------------------------------------------------------------
+    def global_id(self, system: str, entity: str, native_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(links.c.global_id).where(
+                    links.c.system == system, links.c.entity == entity, links.c.native_id == str(native_id)
+                )
+            ).scalar()
+
+    def links_of_system(self, system: str, entity: str | None = None) -> dict[tuple[str, str], str]:
+        """(entity, native id) -> global id for every link of a system: one query for bulk work."""
+        query = sa.select(links.c.entity, links.c.native_id, links.c.global_id).where(links.c.system == system)
+        if entity:
+            query = query.where(links.c.entity == entity)
+        with self.engine.connect() as conn:
+            return {(e, n): g for e, n, g in conn.execute(query)}
+
+    def link_for(self, system: str, talk_entity: str, global_id: str) -> Link | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(links).where(
+                    links.c.global_id == global_id, links.c.system == system, links.c.talk_entity == talk_entity
+                )
+            ).mappings().first()
+        return _link(row) if row else None
+
+    def links_of(self, global_id: str) -> list[Link]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(links).where(links.c.global_id == global_id)).mappings().all()
+        return [_link(r) for r in rows]
+
+    def add_links(self, rows: Iterable[dict]) -> None:
+        """Insert links (dicts with system, entity, native_id, global_id, talk_entity[, extra])."""
+        rows = [
+            {**r, "native_id": str(r["native_id"]), "extra": json.dumps(r.get("extra") or {}), "linked_at": time.time()}
+            for r in rows
+        ]
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            for row in rows:
+                conn.execute(
+                    links.delete().where(
+                        links.c.system == row["system"], links.c.entity == row["entity"], links.c.native_id == row["native_id"]
+                    )
+                )
+            conn.execute(links.insert(), rows)
+
+    def link(self, system: str, entity: str, native_id: str, global_id: str, talk_entity: str, extra: dict | None = None) -> None:
+        self.add_links([dict(system=system, entity=entity, native_id=native_id, global_id=global_id, talk_entity=talk_entity, extra=extra)])
+
+    def merge_identities(self, from_id: str, into_id: str) -> None:
+        """Two global ids turned out to be one record: move everything of `from_id` onto `into_id`."""
+        if from_id == into_id:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(links.update().where(links.c.global_id == from_id).values(global_id=into_id))
+            conn.execute(match_keys.update().where(match_keys.c.global_id == from_id).values(global_id=into_id))
+            existing = {
+                s for (s,) in conn.execute(sa.select(shadows.c.system).where(shadows.c.global_id == into_id))
+            }
+            conn.execute(
+                shadows.delete().where(shadows.c.global_id == from_id, shadows.c.system.in_(existing))
+            )
+            conn.execute(shadows.update().where(shadows.c.global_id == from_id).values(global_id=into_id))
+
+    # -- match keys ------------------------------------------------------------------------------
+    def matches(self, talk_entity: str) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return dict(conn.execute(sa.select(match_keys.c.key, match_keys.c.global_id).where(match_keys.c.talk_entity == talk_entity)))
+
+    def match(self, talk_entity: str, keys: Iterable[str]) -> str | None:
+        keys = list(keys)
+        if not keys:
+            return None
+        with self.engine.connect() as conn:
+            found = dict(conn.execute(
+                sa.select(match_keys.c.key, match_keys.c.global_id).where(
+                    match_keys.c.talk_entity == talk_entity, match_keys.c.key.in_(keys)
+                )
+            ).all())
+        for key in keys:  # keys come in priority order
+            if key in found:
+                return found[key]
+        return None
+
+    def add_match_keys(self, talk_entity: str, pairs: Iterable[tuple[str, str]]) -> None:
+        rows = [{"talk_entity": talk_entity, "key": k, "global_id": g} for k, g in pairs]
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            keys = [r["key"] for r in rows]
+            taken = set(conn.execute(
+                sa.select(match_keys.c.key).where(match_keys.c.talk_entity == talk_entity, match_keys.c.key.in_(keys))
+            ).scalars())
+            fresh = [r for r in rows if r["key"] not in taken]
+            if fresh:
+                conn.execute(match_keys.insert(), fresh)
+
+    # -- shadows ---------------------------------------------------------------------------------
+    def shadow(self, global_id: str, system: str) -> dict | None:
+        with self.engine.connect() as conn:
+            data = conn.execute(
+                sa.select(shadows.c.data).where(shadows.c.global_id == global_id, shadows.c.system == system)
+            ).scalar()
+        return json.loads(data) if data else None
+
+    def shadows_of(self, global_ids: Iterable[str]) -> dict[str, dict[str, dict]]:
+        """global id -> system -> shadow data, for many ids in one query per 500."""
+        ids = list(global_ids)
+        out: dict[str, dict[str, dict]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for g, system, data in conn.execute(
+                    sa.select(shadows.c.global_id, shadows.c.system, shadows.c.data).where(shadows.c.global_id.in_(chunk))
+                ):
+                    out.setdefault(g, {})[system] = json.loads(data)
+        return out
+
+    def save_shadow(self, global_id: str, system: str, talk_entity: str, data: dict, native_updated_at: str | None = None, conn=None) -> None:
+        row = dict(
+            global_id=global_id, system=system, talk_entity=talk_entity, data=json.dumps(data, sort_keys=True, default=str),
+            hash=state_hash(data), native_updated_at=native_updated_at, saved_at=time.time(),
+        )
+        def write(c):
+            c.execute(shadows.delete().where(shadows.c.global_id == global_id, shadows.c.system == system))
+            c.execute(shadows.insert().values(**row))
+        if conn is not None:
+            write(conn)
+        else:
+            with self.engine.begin() as c:
+                write(c)
+
+    def commit_sync(self, *, link_rows: list[dict], shadow_rows: list[dict], match_rows: list[tuple[str, str, str]] = ()) -> None:
+        """Links and shadows of one synced record, in one transaction."""
+        with self.engine.begin() as conn:
+            for row in link_rows:
+                conn.execute(links.delete().where(
+                    links.c.system == row["system"], links.c.entity == row["entity"], links.c.native_id == str(row["native_id"])
+                ))
+                conn.execute(links.insert().values(
+                    **{**row, "native_id": str(row["native_id"]), "extra": json.dumps(row.get("extra") or {}), "linked_at": time.time()}
+                ))
+            for row in shadow_rows:
+                self.save_shadow(conn=conn, **row)
+            for talk_entity, key, g in match_rows:
+                exists = conn.execute(sa.select(match_keys.c.global_id).where(
+                    match_keys.c.talk_entity == talk_entity, match_keys.c.key == key)).scalar()
+                if exists is None:
+                    conn.execute(match_keys.insert().values(talk_entity=talk_entity, key=key, global_id=g))
+
+    # -- runs ------------------------------------------------------------------------------------
+    def record_run(self, run_id: str, source: str, destination: str, counts: dict[str, dict[str, int]], dry_run: bool = False) -> None:
+        rows = [
+            {"run_id": run_id, "finished_at": time.time(), "source": source, "destination": destination,
+             "entity": entity, "dry_run": dry_run, **{k: v for k, v in c.items() if k in COUNTS}}
+            for entity, c in counts.items()
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(runs.insert(), rows)
+
+    def last_runs(self, limit: int = 50) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(sa.select(runs).order_by(runs.c.n.desc()).limit(limit)).mappings()]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {
+                "links": conn.execute(sa.select(sa.func.count()).select_from(links)).scalar(),
+                "shadows": conn.execute(sa.select(sa.func.count()).select_from(shadows)).scalar(),
+            }
+
+
+COUNTS = ("created", "updated", "unchanged", "linked", "skipped", "rejected")
+
+
+def _link(row: Any) -> Link:
+    return Link(
+        system=row["system"], entity=row["entity"], native_id=row["native_id"], global_id=row["global_id"],
+        talk_entity=row["talk_entity"], extra=json.loads(row["extra"] or "{}"),
+    )

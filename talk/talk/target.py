@@ -1,0 +1,130 @@
+"""What every Talk target shares: settings, the Talk-model sink, reject log and run summary.
+
+A system's target is `TalkTarget` with a name, its connection settings and a client factory
+(see targets/target-<system>/target.py); the write path itself lives in `sync.py`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import uuid
+from typing import Any, ClassVar
+
+from singer_sdk import typing as th
+from singer_sdk.sinks import RecordSink
+from singer_sdk.target_base import Target
+
+from . import model
+from .client import SystemClient
+from .rejects import RejectLog
+from .store import IdentityStore
+from .sync import Syncer
+
+log = logging.getLogger("talk.target")
+
+STATS_STREAM = "talk_stats"
+
+COMMON_SETTINGS = th.PropertiesList(
+    th.Property("store_url", th.StringType, description="SQLAlchemy URL of the identity store "
+                "(default $TALK_STORE_URL or sqlite:///var/talk.db)."),
+    th.Property("reject_log", th.StringType, description="JSON-lines file for rejected records "
+                "(default $TALK_REJECT_LOG or var/rejects.jsonl)."),
+    th.Property("dry_run", th.BooleanType, default=False, description="Report what would be created, "
+                "updated and linked without writing anything."),
+    th.Property("create_from", th.ArrayType(th.StringType), description="Source systems (or "
+                "'system:entity') whose new records this target creates. Default: the documented "
+                "flows' directions (talk/flows.yml)."),
+    th.Property("fail_on_reject", th.BooleanType, default=True, description="Exit with status 3 "
+                "after the run when any record was rejected (all others are still synced)."),
+)
+
+
+class TalkSink(RecordSink):
+    """Writes Talk-model records one at a time: each write is linked before the next starts,
+    so a run killed at any point leaves nothing half-linked."""
+
+    @property
+    def validate_schema(self) -> bool:
+        return False  # the Syncer validates against the Talk model and rejects instead of failing
+
+    def process_record(self, record: dict, context: dict) -> None:
+        record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
+        self.target.syncer.sync(self.stream_name, record)
+
+
+class StatsSink(RecordSink):
+    """Counts from the mapper (records it found unchanged and did not forward)."""
+
+    @property
+    def validate_schema(self) -> bool:
+        return False
+
+    def process_record(self, record: dict, context: dict) -> None:
+        tally = self.target.syncer.counts[(record["source"], record["entity"])]
+        for key in ("unchanged", "rejected"):
+            tally[key] += int(record.get(key) or 0)
+
+
+class TalkTarget(Target):
+    """Base class of Talk's targets; subclasses set `name`, `system`, settings and `make_client`."""
+
+    system: ClassVar[str] = ""
+    default_sink_class = TalkSink
+    secret_settings: ClassVar[tuple[str, ...]] = ()
+
+    def make_client(self) -> SystemClient:
+        raise NotImplementedError
+
+    def get_sink_class(self, stream_name: str):
+        if stream_name == STATS_STREAM:
+            return StatsSink
+        if stream_name not in model.ENTITIES:
+            raise ValueError(f"{self.name} takes Talk-model streams {', '.join(model.ENTITIES)}; got {stream_name!r}")
+        return TalkSink
+
+    @property
+    def syncer(self) -> Syncer:
+        if not hasattr(self, "_syncer"):
+            secrets = [str(self.config.get(k)) for k in self.secret_settings if self.config.get(k)]
+            self._rejects = RejectLog(self.config.get("reject_log"), secrets=secrets)
+            self._syncer = Syncer(
+                self.system,
+                self.make_client(),
+                IdentityStore(self.config.get("store_url")),
+                self._rejects,
+                dry_run=bool(self.config.get("dry_run")),
+                create_from=self.config.get("create_from"),
+            )
+        return self._syncer
+
+    def process_endofpipe(self) -> None:
+        super().process_endofpipe()
+        if not hasattr(self, "_syncer"):
+            return
+        syncer = self._syncer
+        run_id = str(uuid.uuid4())
+        by_source: dict[str, dict[str, dict[str, int]]] = {}
+        for (source, entity), counts in syncer.counts.items():
+            by_source.setdefault(source, {})[entity] = dict(counts)
+        for source, counts in by_source.items():
+            syncer.store.record_run(run_id, source, self.system, counts, dry_run=syncer.dry_run)
+        summary = {"destination": self.system, "dry_run": syncer.dry_run, "counts": by_source,
+                   "rejected": syncer.rejects.count, "reject_log": str(syncer.rejects.path)}
+        log.info("Talk run summary: %s", json.dumps(summary))
+        syncer.client.close()
+        if syncer.rejects.count and self.config.get("fail_on_reject", True):
+            self._exit_code = 3
+
+    def listen(self, file_input=None) -> None:  # noqa: ANN001
+        super().listen(file_input)
+        if getattr(self, "_exit_code", 0):
+            sys.stderr.write(
+                f"{self.name}: {self._rejects.count} record(s) rejected; see {self._rejects.path}\n"
+            )
+            sys.exit(self._exit_code)
+
+
+def settings(*properties: th.Property) -> dict[str, Any]:
+    """A target's config schema: its own connection settings plus the common Talk settings."""
+    return th.PropertiesList(*properties, *COMMON_SETTINGS.wrapped.values()).to_dict()
