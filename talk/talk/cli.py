@@ -1,0 +1,163 @@
+"""The `talk` command: sandboxes, run reports, flow documentation, reject log."""
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import click
+import httpx
+
+from . import docs as flow_docs
+from .rejects import DEFAULT_PATH as DEFAULT_REJECTS, read as read_rejects
+from .store import COUNTS, IdentityStore
+
+
+@click.group()
+def main() -> None:
+    """Talk: two-way sync of customers, products and orders between business systems."""
+
+
+# -- sandbox -------------------------------------------------------------------------------------
+@main.group()
+def sandbox() -> None:
+    """Local emulators of the systems' APIs (real HTTP servers on loopback)."""
+
+
+def _systems(selected: tuple[str, ...]) -> list[str]:
+    from talk_sandbox.systems import SYSTEMS
+
+    unknown = [s for s in selected if s not in SYSTEMS]
+    if unknown:
+        raise click.BadParameter(f"unknown system(s) {', '.join(unknown)}; known: {', '.join(SYSTEMS)}")
+    return list(selected) or list(SYSTEMS)
+
+
+def _url(system: str) -> str:
+    from talk_sandbox.processes import base_url
+
+    return base_url(system)
+
+
+@sandbox.command()
+@click.argument("systems", nargs=-1)
+def start(systems: tuple[str, ...]) -> None:
+    """Start emulators in the background (all by default) and print their base URLs."""
+    from talk_sandbox import processes
+    from talk_sandbox.systems import SYSTEMS
+
+    for system in _systems(systems):
+        url, pid = processes.start(system)
+        click.echo(f"{SYSTEMS[system]['title']:<16} {url}  (pid {pid})")
+
+
+@sandbox.command()
+@click.argument("systems", nargs=-1)
+def stop(systems: tuple[str, ...]) -> None:
+    """Stop emulators started with `talk sandbox start`."""
+    from talk_sandbox import processes
+
+    for system in _systems(systems):
+        click.echo(f"{system}: {'stopped' if processes.stop(system) else 'not running'}")
+
+
+@sandbox.command()
+@click.argument("systems", nargs=-1)
+@click.option("--customers", type=int, default=0, help="Generate this many customers instead of the demo data.")
+@click.option("--products", type=int, default=0, help="Generate this many products.")
+@click.option("--orders", type=int, default=0, help="Generate this many orders.")
+@click.option("--keep", is_flag=True, help="Add to what the sandbox holds instead of starting from empty.")
+def seed(systems: tuple[str, ...], customers: int, products: int, orders: int, keep: bool) -> None:
+    """Load deterministic demo data (or a sized data set) into running emulators."""
+    for system in _systems(systems):
+        url = _url(system)
+        try:
+            if not keep:
+                httpx.post(f"{url}/_sandbox/reset", timeout=30).raise_for_status()
+            response = httpx.post(f"{url}/_sandbox/seed", params={"customers": customers, "products": products,
+                                                                  "orders": orders}, timeout=600)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise click.ClickException(f"{system} sandbox at {url} did not take the seed ({exc}); is it started?")
+        counts = response.json()
+        click.echo(f"{system}: " + ", ".join(f"{n} {entity}" for entity, n in counts.items()))
+
+
+@sandbox.command()
+@click.argument("system")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@click.option("--clear", is_flag=True, help="Empty the log after printing it.")
+def log(system: str, as_json: bool, clear: bool) -> None:
+    """Print an emulator's request log (method, path, status, time; GraphQL operation and fields)."""
+    url = _url(_systems((system,))[0])
+    try:
+        entries = httpx.get(f"{url}/_sandbox/log", timeout=30).json()
+        if clear:
+            httpx.delete(f"{url}/_sandbox/log", timeout=30)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"{system} sandbox at {url} is not answering ({exc})")
+    if as_json:
+        click.echo(json.dumps(entries, indent=2))
+        return
+    for e in entries:
+        gql = f" {e['operation']} {','.join(e['root_fields'] or [])}" if e.get("operation") else ""
+        click.echo(f"{e['method']:<6} {e['status']} {e['duration_ms']:>8.1f}ms {e['path']}{gql}")
+
+
+# -- runs ----------------------------------------------------------------------------------------
+@main.command()
+@click.option("--store-url", envvar="TALK_STORE_URL", help="Identity store URL (default sqlite:///var/talk.db).")
+@click.option("--runs", "last", type=int, default=0, help="Only the last N pipeline runs.")
+def report(store_url: str | None, last: int) -> None:
+    """Created / updated / unchanged / rejected per pipeline and entity, from the identity store."""
+    rows = list(reversed(IdentityStore(store_url).last_runs(limit=10000)))
+    if last:
+        run_ids = list(dict.fromkeys(r["run_id"] for r in rows))[-last:]
+        rows = [r for r in rows if r["run_id"] in run_ids]
+    click.echo(render_report(rows))
+
+
+def render_report(rows: list[dict]) -> str:
+    totals: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for row in rows:
+        key = (row["source"], row["destination"], row["entity"] + (" (dry run)" if row["dry_run"] else ""))
+        for count in COUNTS:
+            totals[key][count] += row[count] or 0
+    header = f"{'pipeline':<26} {'entity':<18}" + "".join(f"{c:>10}" for c in COUNTS)
+    lines = [header, "-" * len(header)]
+    for (source, destination, entity), counts in totals.items():
+        lines.append(f"{source + ' -> ' + destination:<26} {entity:<18}" + "".join(f"{counts[c]:>10}" for c in COUNTS))
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--path", default=DEFAULT_REJECTS, envvar="TALK_REJECT_LOG", show_default=True)
+def rejects(path: str) -> None:
+    """Records that could not be synced, with their identity and reason."""
+    entries = read_rejects(path)
+    if not entries:
+        click.echo("no rejected records")
+    for e in entries:
+        source = e.get("source") or {}
+        click.echo(f"{e['at']} {e['system']}/{e['stream']} {source.get('system')}:{source.get('entity')}:{source.get('id')} "
+                   f"[{e['stage']}] {e['reason']}")
+
+
+@main.command()
+@click.option("--flow", help="Only this flow (e.g. poweroffice-shopify).")
+@click.option("--out", type=click.Path(file_okay=False), help="Write one .rst file per flow into this directory.")
+def docs(flow: str | None, out: str | None) -> None:
+    """The documented flows' property tables, rendered from the mapping files."""
+    rendered = flow_docs.render_all(flow)
+    if out:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        for name, text in rendered.items():
+            (Path(out) / f"{name}.rst").write_text(text)
+            click.echo(f"wrote {Path(out) / f'{name}.rst'}")
+    else:
+        click.echo("\n\n".join(rendered.values()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
