@@ -1,0 +1,161 @@
+"""The GraphQL stream base: endpoint, auth, cost pacing, THROTTLED retries and cursor paging."""
+from __future__ import annotations
+
+import json
+import typing as t
+from functools import cached_property
+
+import requests
+from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
+from singer_sdk.pagination import BaseAPIPaginator
+from singer_sdk.streams import GraphQLStream
+
+from . import records
+from .auth import ShopifyAuthenticator
+from .cost_pacer import CostPacer, error_messages, estimate_cost, is_throttled, page_size
+
+DEFAULT_API_VERSION = "2025-04"
+
+
+def admin_base_url(config: t.Mapping) -> str:
+    """`base_url` if set (the sandbox), else the store's myshopify.com address."""
+    if config.get("base_url"):
+        return str(config["base_url"]).rstrip("/")
+    store = str(config.get("store") or "").strip()
+    if not store:
+        raise ValueError("tap-shopify needs `store` (the myshopify.com name) or `base_url`")
+    if store.startswith(("http://", "https://")):
+        return store.rstrip("/")
+    return f"https://{store.removesuffix('.myshopify.com')}.myshopify.com"
+
+
+def graphql_url(config: t.Mapping) -> str:
+    return f"{admin_base_url(config)}/admin/api/{config.get('api_version') or DEFAULT_API_VERSION}/graphql.json"
+
+
+class Throttled(RetriableAPIError):
+    """Shopify answered THROTTLED; the pacer already knows how long to wait."""
+
+
+class PageInfoPaginator(BaseAPIPaginator[t.Optional[str]]):
+    """Relay cursor paging on `data.<root>.pageInfo`."""
+
+    def __init__(self, root: str):
+        super().__init__(None)
+        self.root = root
+
+    def get_next(self, response: requests.Response) -> str | None:
+        info = ((response.json().get("data") or {}).get(self.root) or {}).get("pageInfo") or {}
+        return info.get("endCursor") if info.get("hasNextPage") else None
+
+
+class ShopifyStream(GraphQLStream):
+    """One Admin API connection read incrementally by `updatedAt`, oldest first."""
+
+    entity: str = ""
+    primary_keys: t.ClassVar[list[str]] = ["id"]
+    replication_key = "updatedAt"
+    is_sorted = True
+    # One pacer per tap run: every stream draws on the same bucket of the same app and store.
+    _shared_pacer: t.ClassVar[CostPacer | None] = None
+
+    @property
+    def url_base(self) -> str:
+        return graphql_url(self.config)
+
+    @cached_property
+    def authenticator(self) -> ShopifyAuthenticator:
+        return ShopifyAuthenticator.for_stream(self)
+
+    @property
+    def http_headers(self) -> dict:
+        return {"Content-Type": "application/json", "Accept": "application/json"}
+
+    @property
+    def pacer(self) -> CostPacer:
+        if ShopifyStream._shared_pacer is None:
+            ShopifyStream._shared_pacer = CostPacer()
+        return ShopifyStream._shared_pacer
+
+    @property
+    def namespaces(self) -> list[str]:
+        return list(self.config.get("metafield_namespaces") or ["talk"])
+
+    @property
+    def query(self) -> str:
+        return records.connection_query(self.entity, self.namespaces)
+
+    @property
+    def page_size(self) -> int:
+        return page_size(records.SELECTIONS[self.entity](self.namespaces), int(self.config.get("page_size") or 250))
+
+    def get_url_params(self, context, next_page_token) -> dict:
+        variables: dict[str, t.Any] = {"first": self.page_size, "after": next_page_token}
+        start = self.get_starting_replication_key_value(context)
+        if start:
+            variables["query"] = f"updated_at:>='{start}'"
+        return variables
+
+    def get_new_paginator(self) -> PageInfoPaginator:
+        return PageInfoPaginator(self.entity)
+
+    def _request(self, prepared_request, context):
+        body = json.loads(prepared_request.body or b"{}")
+        self.pacer.wait(estimate_cost(body.get("query", ""), body.get("variables") or {}))
+        return super()._request(prepared_request, context)
+
+    def validate_response(self, response: requests.Response) -> None:
+        if response.status_code == 429 or response.status_code >= 500:
+            raise RetriableAPIError(f"{response.status_code} {response.reason}", response)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400:
+            raise FatalAPIError(f"{response.status_code} {response.reason}: {error_messages(body) or response.text[:200]}")
+        self.pacer.observe(body)
+        if is_throttled(body):
+            raise Throttled("THROTTLED by Shopify's cost budget", response)
+        if error_messages(body):
+            raise FatalAPIError(f"GraphQL errors: {error_messages(body)}")
+
+    def backoff_wait_generator(self):
+        # Throttled: the pacer sleeps exactly as long as the bucket needs before the retry.
+        attempt = 0
+        error = yield
+        while True:
+            attempt += 1
+            error = yield 0.0 if isinstance(error, Throttled) else min(30.0, 0.5 * 2**attempt)
+
+    def backoff_jitter(self, value: float) -> float:
+        return value
+
+    def backoff_max_tries(self) -> int:
+        return 10
+
+    def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
+        yield from ((response.json().get("data") or {}).get(self.entity) or {}).get("nodes") or []
+
+    def post_process(self, row: dict, context=None) -> dict | None:
+        cursor = records.more_pages(self.entity, row)
+        while cursor:
+            page = self._graphql(records.nested_page_query(self.entity), {"id": row["id"], "after": cursor})
+            nested = ((page.get("data") or {}).get(self.entity[:-1]) or {}).get(records.NESTED[self.entity][0]) or {}
+            records.append_nested(self.entity, row, nested)
+            cursor = records.more_pages(self.entity, row)
+        return records.to_record(self.entity, row)
+
+    def _graphql(self, query: str, variables: dict) -> dict:
+        """A paced side request (the rest of a long nested connection) with THROTTLED retries."""
+        for _ in range(self.backoff_max_tries()):
+            self.pacer.wait(estimate_cost(query, variables))
+            prepared = requests.Request(
+                "POST", self.url_base, headers=self.http_headers, json={"query": query, "variables": variables}
+            ).prepare()
+            response = self.requests_session.send(self.authenticator(prepared), timeout=self.timeout)
+            try:
+                self.validate_response(response)
+            except Throttled:
+                continue
+            return response.json()
+        raise RetriableAPIError("still THROTTLED after retries")

@@ -1,0 +1,188 @@
+"""What the tap selects for each entity and how a GraphQL node becomes a record.
+
+Records flatten connections to lists of nodes, money bags to amount strings
+(`totalPriceSet.shopMoney.amount` -> `totalPrice`) and metafields to
+`{namespace: {key: value}}`. target-shopify's client reads and returns the same shape.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+NESTED_PAGE = {"addresses": 10, "variants": 25, "lineItems": 10, "metafields": 10}
+
+ADDRESS = "address1 address2 city zip countryCodeV2 province phone company firstName lastName"
+MONEY = "shopMoney { amount currencyCode }"
+
+
+def metafield_selection(namespaces: list[str]) -> str:
+    return " ".join(
+        f'metafields_{n}: metafields(first: {NESTED_PAGE["metafields"]}, namespace: {json.dumps(ns)}) {{ nodes {{ namespace key value }} }}'
+        for n, ns in enumerate(namespaces)
+    )
+
+
+def customer_selection(namespaces: list[str]) -> str:
+    return (
+        "id firstName lastName email phone note tags state createdAt updatedAt "
+        f"defaultAddress {{ {ADDRESS} }} addresses(first: {NESTED_PAGE['addresses']}) {{ {ADDRESS} }} "
+        + metafield_selection(namespaces)
+    )
+
+
+VARIANT = "id title sku price barcode inventoryQuantity taxable"
+
+
+def product_selection(namespaces: list[str]) -> str:
+    return (
+        "id title handle descriptionHtml vendor productType status tags createdAt updatedAt "
+        f"variants(first: {NESTED_PAGE['variants']}) {{ nodes {{ {VARIANT} }} pageInfo {{ hasNextPage endCursor }} }} "
+        + metafield_selection(namespaces)
+    )
+
+
+LINE_ITEM = (
+    "id title name quantity sku variant { id sku } product { id } "
+    f"originalUnitPriceSet {{ {MONEY} }} discountedUnitPriceSet {{ {MONEY} }} totalDiscountSet {{ {MONEY} }}"
+)
+
+
+def order_selection(namespaces: list[str]) -> str:
+    return (
+        "id name email poNumber note currencyCode createdAt updatedAt processedAt cancelledAt "
+        "displayFinancialStatus customer { id email } "
+        f"currentTotalPriceSet {{ {MONEY} }} totalPriceSet {{ {MONEY} }} subtotalPriceSet {{ {MONEY} }} totalTaxSet {{ {MONEY} }} "
+        f"lineItems(first: {NESTED_PAGE['lineItems']}) {{ nodes {{ {LINE_ITEM} }} pageInfo {{ hasNextPage endCursor }} }} "
+        + metafield_selection(namespaces)
+    )
+
+
+SELECTIONS = {"customers": customer_selection, "products": product_selection, "orders": order_selection}
+NODE_TYPES = {"customers": "Customer", "products": "Product", "orders": "Order"}
+# Nested connections a record may need more pages of: entity -> (field, node selection).
+NESTED = {"products": ("variants", VARIANT), "orders": ("lineItems", LINE_ITEM)}
+
+
+def connection_query(entity: str, namespaces: list[str]) -> str:
+    return (
+        f"query Talk{entity.title()}($first: Int!, $after: String, $query: String) {{ "
+        f"{entity}(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {{ "
+        f"nodes {{ {SELECTIONS[entity](namespaces)} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+    )
+
+
+def node_query(entity: str, namespaces: list[str]) -> str:
+    root = entity[:-1]
+    return f"query Talk{root.title()}($id: ID!) {{ {root}(id: $id) {{ {SELECTIONS[entity](namespaces)} }} }}"
+
+
+def nested_page_query(entity: str) -> str:
+    root = entity[:-1]
+    field, selection = NESTED[entity]
+    return (
+        f"query TalkMore($id: ID!, $after: String) {{ {root}(id: $id) {{ "
+        f"{field}(first: 250, after: $after) {{ nodes {{ {selection} }} pageInfo {{ hasNextPage endCursor }} }} }} }}"
+    )
+
+
+def _amount(bag: Any) -> str | None:
+    return ((bag or {}).get("shopMoney") or {}).get("amount")
+
+
+def _address(value: Any) -> dict | None:
+    if not value:
+        return None
+    return {key: value.get(key) for key in ADDRESS.split()}
+
+
+def _metafields(node: dict) -> dict:
+    out: dict[str, dict[str, str]] = {}
+    for key in sorted(k for k in node if k.startswith("metafields")):
+        value = node[key] or {}
+        for field in value.get("nodes") or [e["node"] for e in value.get("edges") or []]:
+            out.setdefault(field["namespace"], {})[field["key"]] = field["value"]
+    return out
+
+
+def _nodes(value: Any) -> list[dict]:
+    if not value:
+        return []
+    if "nodes" in value:
+        return list(value["nodes"])
+    return [edge["node"] for edge in value.get("edges") or []]
+
+
+def customer_record(node: dict) -> dict:
+    return {
+        **{k: node.get(k) for k in ("id", "firstName", "lastName", "email", "phone", "note")},
+        "tags": list(node.get("tags") or []),
+        **{k: node.get(k) for k in ("state", "createdAt", "updatedAt")},
+        "defaultAddress": _address(node.get("defaultAddress")),
+        "addresses": [_address(a) for a in node.get("addresses") or []],
+        "metafields": _metafields(node),
+    }
+
+
+def variant_record(node: dict) -> dict:
+    return {k: node.get(k) for k in VARIANT.split()}
+
+
+def product_record(node: dict) -> dict:
+    return {
+        **{k: node.get(k) for k in ("id", "title", "handle", "descriptionHtml", "vendor", "productType", "status")},
+        "tags": list(node.get("tags") or []),
+        "createdAt": node.get("createdAt"),
+        "updatedAt": node.get("updatedAt"),
+        "variants": [variant_record(v) for v in _nodes(node.get("variants"))],
+        "metafields": _metafields(node),
+    }
+
+
+def line_item_record(node: dict) -> dict:
+    variant = node.get("variant")
+    product = node.get("product")
+    return {
+        **{k: node.get(k) for k in ("id", "title", "name", "quantity", "sku")},
+        "variant": {"id": variant["id"], "sku": variant.get("sku")} if variant else None,
+        "product": {"id": product["id"]} if product else None,
+        "originalUnitPrice": _amount(node.get("originalUnitPriceSet")),
+        "discountedUnitPrice": _amount(node.get("discountedUnitPriceSet")),
+        "totalDiscount": _amount(node.get("totalDiscountSet")),
+    }
+
+
+def order_record(node: dict) -> dict:
+    customer = node.get("customer")
+    return {
+        **{k: node.get(k) for k in (
+            "id", "name", "email", "poNumber", "note", "currencyCode", "createdAt", "updatedAt",
+            "processedAt", "cancelledAt", "displayFinancialStatus")},
+        "customer": {"id": customer["id"], "email": customer.get("email")} if customer else None,
+        "currentTotalPrice": _amount(node.get("currentTotalPriceSet")),
+        "totalPrice": _amount(node.get("totalPriceSet")),
+        "subtotalPrice": _amount(node.get("subtotalPriceSet")),
+        "totalTax": _amount(node.get("totalTaxSet")),
+        "lineItems": [line_item_record(line) for line in _nodes(node.get("lineItems"))],
+        "metafields": _metafields(node),
+    }
+
+
+TO_RECORD = {"customers": customer_record, "products": product_record, "orders": order_record}
+
+
+def to_record(entity: str, node: dict) -> dict:
+    return TO_RECORD[entity](node)
+
+
+def more_pages(entity: str, node: dict) -> str | None:
+    """The end cursor of a nested connection that has more nodes than the first page, else None."""
+    if entity not in NESTED:
+        return None
+    info = (node.get(NESTED[entity][0]) or {}).get("pageInfo") or {}
+    return info.get("endCursor") if info.get("hasNextPage") else None
+
+
+def append_nested(entity: str, node: dict, page: dict) -> None:
+    field = NESTED[entity][0]
+    node[field]["nodes"] = list(node[field].get("nodes") or []) + list(page.get("nodes") or [])
+    node[field]["pageInfo"] = page.get("pageInfo") or {}

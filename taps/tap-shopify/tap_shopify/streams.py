@@ -1,0 +1,74 @@
+"""The streams: Shopify customers, products and orders, each a record per node."""
+from __future__ import annotations
+
+from singer_sdk import typing as th
+
+from .client import ShopifyStream
+
+S, DT, B, I = th.StringType, th.DateTimeType, th.BooleanType, th.IntegerType
+
+METAFIELDS = th.Property(
+    "metafields",
+    th.ObjectType(additional_properties=th.ObjectType(additional_properties=th.StringType)),
+    description="Metafields of the requested namespaces as {namespace: {key: value}}",
+)
+
+
+def address_type() -> th.ObjectType:
+    return th.ObjectType(*(th.Property(name, S) for name in (
+        "address1", "address2", "city", "zip", "countryCodeV2", "province", "phone", "company", "firstName", "lastName")))
+
+
+class CustomersStream(ShopifyStream):
+    name = "customers"
+    entity = "customers"
+    schema = th.PropertiesList(
+        th.Property("id", S, required=True, description="Customer gid"),
+        th.Property("firstName", S), th.Property("lastName", S), th.Property("email", S), th.Property("phone", S),
+        th.Property("note", S), th.Property("tags", th.ArrayType(S)), th.Property("state", S),
+        th.Property("createdAt", DT), th.Property("updatedAt", DT, required=True),
+        th.Property("defaultAddress", address_type()), th.Property("addresses", th.ArrayType(address_type())),
+        METAFIELDS,
+    ).to_dict()
+
+
+class ProductsStream(ShopifyStream):
+    name = "products"
+    entity = "products"
+    schema = th.PropertiesList(
+        th.Property("id", S, required=True, description="Product gid"),
+        th.Property("title", S), th.Property("handle", S), th.Property("descriptionHtml", S), th.Property("vendor", S),
+        th.Property("productType", S), th.Property("status", S), th.Property("tags", th.ArrayType(S)),
+        th.Property("createdAt", DT), th.Property("updatedAt", DT, required=True),
+        th.Property("variants", th.ArrayType(th.ObjectType(
+            th.Property("id", S), th.Property("title", S), th.Property("sku", S),
+            th.Property("price", S, description="Decimal amount as a string"), th.Property("barcode", S),
+            th.Property("inventoryQuantity", I), th.Property("taxable", B),
+        ))),
+        METAFIELDS,
+    ).to_dict()
+
+
+class OrdersStream(ShopifyStream):
+    name = "orders"
+    entity = "orders"
+    schema = th.PropertiesList(
+        th.Property("id", S, required=True, description="Order gid"),
+        th.Property("name", S), th.Property("email", S), th.Property("poNumber", S), th.Property("note", S),
+        th.Property("currencyCode", S), th.Property("createdAt", DT), th.Property("updatedAt", DT, required=True),
+        th.Property("processedAt", DT), th.Property("cancelledAt", DT), th.Property("displayFinancialStatus", S),
+        th.Property("customer", th.ObjectType(th.Property("id", S), th.Property("email", S))),
+        *(th.Property(name, S, description="shopMoney amount as a string")
+          for name in ("currentTotalPrice", "totalPrice", "subtotalPrice", "totalTax")),
+        th.Property("lineItems", th.ArrayType(th.ObjectType(
+            th.Property("id", S), th.Property("title", S), th.Property("name", S), th.Property("quantity", I),
+            th.Property("sku", S),
+            th.Property("variant", th.ObjectType(th.Property("id", S), th.Property("sku", S))),
+            th.Property("product", th.ObjectType(th.Property("id", S))),
+            th.Property("originalUnitPrice", S), th.Property("discountedUnitPrice", S), th.Property("totalDiscount", S),
+        ))),
+        METAFIELDS,
+    ).to_dict()
+
+
+STREAMS = [CustomersStream, ProductsStream, OrdersStream]

@@ -1,0 +1,30 @@
+"""tap-shopify: customers, products and orders from the Shopify Admin GraphQL API."""
+from __future__ import annotations
+
+from singer_sdk import Tap
+from singer_sdk import typing as th
+
+from .client import DEFAULT_API_VERSION
+from .streams import STREAMS
+
+
+class TapShopify(Tap):
+    name = "tap-shopify"
+
+    config_jsonschema = th.PropertiesList(
+        th.Property("store", th.StringType, description="The shop's myshopify.com name (`my-shop` for https://my-shop.myshopify.com)"),
+        th.Property("base_url", th.StringType, description="Admin API base URL instead of the store's (sandbox: http://127.0.0.1:8702)"),
+        th.Property("api_version", th.StringType, default=DEFAULT_API_VERSION, description="Admin API version, YYYY-MM"),
+        th.Property("access_token", th.StringType, required=True, secret=True, description="Admin API access token (shpat_...)"),
+        th.Property("start_date", th.DateTimeType, description="Read records updated at or after this time on the first run"),
+        th.Property("page_size", th.IntegerType, default=250, description="Records per page at most; lowered so a query never costs more than 1000 points"),
+        th.Property("metafield_namespaces", th.ArrayType(th.StringType), default=["talk"], description="Metafield namespaces to read into each record's `metafields`"),
+        th.Property("user_agent", th.StringType, description="User-Agent header sent with every request"),
+    ).to_dict()
+
+    def discover_streams(self):
+        return [stream(tap=self) for stream in STREAMS]
+
+
+if __name__ == "__main__":
+    TapShopify.cli()
