@@ -1,0 +1,28 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Both install what they need.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+
+.PHONY: install demo test bench docs clean
+
+install:
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	@$(UV) sync --frozen --quiet
+
+demo: install
+	@$(UV) run --frozen bash scripts/demo.sh
+
+test: install
+	@$(UV) run --frozen bash scripts/test.sh
+
+bench: install
+	@$(UV) run --frozen python -m bench
+
+docs: install
+	@$(UV) run --frozen talk docs --out docs/flows
+
+clean:
+	-@$(UV) run --frozen talk sandbox stop >/dev/null 2>&1
+	rm -rf var .meltano/run .pytest_cache

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import pytest
+
+from talk_sandbox.processes import running
+
+from harness import Talk
+
+
+@pytest.fixture(scope="session")
+def sandbox_urls(tmp_path_factory):
+    """The PowerOffice and Shopify emulators, real processes on free loopback ports."""
+    with running(["poweroffice", "shopify"], tmp_path_factory.mktemp("sandbox")) as urls:
+        yield urls
+
+
+@pytest.fixture
+def talk(sandbox_urls, tmp_path) -> Talk:
+    project = Talk(sandbox_urls, tmp_path)
+    project.reset()
+    return project
