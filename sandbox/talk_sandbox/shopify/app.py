@@ -49,6 +49,8 @@ class ShopifyEmulator(Emulator):
         self.store = ShopifyStore(self.store.engine.url.database)
         self.cost_bucket = LeakyBucket(self.settings["cost_bucket_max"], self.settings["cost_restore_rate"])
         self.rest_bucket = LeakyBucket(self.settings["rest_bucket_max"], self.settings["rest_leak_rate"])
+        self.throttled = 0
+        self.max_cost_exceeded = 0
 
     def apply_settings(self) -> None:
         for bucket, maximum, rate in (
@@ -84,6 +86,18 @@ class ShopifyEmulator(Emulator):
             status, answer = self.run_graphql(request, body)
             return JSONResponse(answer, status_code=status)
 
+        @app.get("/_sandbox/shopify/throttles")
+        def throttles() -> dict:
+            """How often the cost budget refused a query (THROTTLED answers are HTTP 200, so the
+            request log's status cannot show them)."""
+            return {"throttled": self.throttled, "max_cost_exceeded": self.max_cost_exceeded,
+                    "throttleStatus": self.cost_bucket.status()}
+
+        @app.delete("/_sandbox/shopify/throttles")
+        def clear_throttles() -> dict:
+            self.throttled = self.max_cost_exceeded = 0
+            return {"throttled": 0, "max_cost_exceeded": 0}
+
         rest.add_routes(self, app)
 
     def cost_extension(self, requested: int | None, actual: int | None) -> dict:
@@ -113,6 +127,7 @@ class ShopifyEmulator(Emulator):
         requested = calculator.requested()
         limit = int(self.settings["single_query_max_cost"])
         if requested > limit:
+            self.max_cost_exceeded += 1
             return 200, {
                 "errors": [{
                     "message": f"Query cost is {requested}, which exceeds the single query max cost limit ({limit}).\n\n"
@@ -124,6 +139,7 @@ class ShopifyEmulator(Emulator):
                 "extensions": self.cost_extension(requested, None),
             }
         if not self.cost_bucket.take(requested):
+            self.throttled += 1
             return 200, {
                 "errors": [{
                     "message": "Throttled",

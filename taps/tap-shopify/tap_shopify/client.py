@@ -56,8 +56,6 @@ class ShopifyStream(GraphQLStream):
     primary_keys: t.ClassVar[list[str]] = ["id"]
     replication_key = "updatedAt"
     is_sorted = True
-    # One pacer per tap run: every stream draws on the same bucket of the same app and store.
-    _shared_pacer: t.ClassVar[CostPacer | None] = None
 
     @property
     def url_base(self) -> str:
@@ -73,9 +71,10 @@ class ShopifyStream(GraphQLStream):
 
     @property
     def pacer(self) -> CostPacer:
-        if ShopifyStream._shared_pacer is None:
-            ShopifyStream._shared_pacer = CostPacer()
-        return ShopifyStream._shared_pacer
+        # One pacer per tap: every stream draws on the same bucket of the same app and store.
+        if getattr(self._tap, "cost_pacer", None) is None:
+            self._tap.cost_pacer = CostPacer()
+        return self._tap.cost_pacer
 
     @property
     def namespaces(self) -> list[str]:
@@ -87,7 +86,8 @@ class ShopifyStream(GraphQLStream):
 
     @property
     def page_size(self) -> int:
-        return page_size(records.SELECTIONS[self.entity](self.namespaces), int(self.config.get("page_size") or 250))
+        wanted = int(self.config.get("page_size") or 250)
+        return page_size(records.SELECTIONS[self.entity](self.namespaces), wanted, self.pacer.query_limit())
 
     def get_url_params(self, context, next_page_token) -> dict:
         variables: dict[str, t.Any] = {"first": self.page_size, "after": next_page_token}
@@ -101,7 +101,12 @@ class ShopifyStream(GraphQLStream):
 
     def _request(self, prepared_request, context):
         body = json.loads(prepared_request.body or b"{}")
-        self.pacer.wait(estimate_cost(body.get("query", ""), body.get("variables") or {}))
+        variables = body.get("variables") or {}
+        if variables.get("first") and variables["first"] > self.page_size:
+            # A retry after THROTTLED taught us a smaller bucket: shrink the page to fit it.
+            variables["first"] = self.page_size
+            prepared_request.prepare_body(data=None, files=None, json=body)
+        self.pacer.wait(estimate_cost(body.get("query", ""), variables))
         return super()._request(prepared_request, context)
 
     def validate_response(self, response: requests.Response) -> None:

@@ -132,6 +132,12 @@ class CostPacer:
             cost = min(cost, self.maximum or cost)
             return (cost - available) / self.restore_rate
 
+    def query_limit(self) -> int:
+        """The most one query may request: Shopify's single-query cap, or a smaller bucket."""
+        if self.maximum is None:
+            return SINGLE_QUERY_MAX
+        return int(min(SINGLE_QUERY_MAX, self.maximum))
+
     def wait(self, cost: float) -> float:
         delay = self.delay_for(cost)
         if delay > 0:
