@@ -141,7 +141,9 @@ class EntityMapping:
             try:
                 value = outbound(talk.get(rule.talk), ctx)
             except MappingError as exc:
-                raise MappingError(f"{rule.talk}: {exc}") from None
+                raise type(exc)(f"{rule.talk}: {exc}") from None
+            if value is None and rule.params.get("skip_empty"):
+                continue
             for path in rule.native:
                 values[path] = value
         return values
@@ -155,7 +157,7 @@ class EntityMapping:
             try:
                 value = outbound(line.get(item.talk), item.context(self.system, links, None))
             except MappingError as exc:
-                raise MappingError(f"{rule.talk}.{item.talk}: {exc}") from None
+                raise type(exc)(f"{rule.talk}.{item.talk}: {exc}") from None
             for path in item.native:
                 set_path(row, path, value)
         return row

@@ -49,15 +49,24 @@ class StoreLinks:
                 return found
         return None
 
-    def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None) -> str | None:
-        cache_key = (system, talk_entity, global_id, key)
+    def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None,
+                      stream: str | None = None) -> str | None:
+        cache_key = (system, talk_entity, global_id, key, stream)
         if cache_key not in self.native_cache:
             link = self.store.link_for(system, talk_entity, global_id)
             value = None
+            if link and stream not in (None, link.entity):
+                link = None
             if link:
                 value = link.extra.get(key) if key else link.native_id
             self.native_cache[cache_key] = value
         return self.native_cache[cache_key]
+
+    def related(self, system: str, global_id: str, prop: str) -> str | None:
+        """A property of the record as `system` holds it (from its shadow): e.g. the
+        organisation of a contact person."""
+        shadow = self.store.shadow(global_id, system) or {}
+        return shadow.get(prop)
 
     def forget(self, system: str, talk_entity: str, global_id: str) -> None:
         for key in [k for k in self.native_cache if k[:3] == (system, talk_entity, global_id)]:

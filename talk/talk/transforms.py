@@ -22,7 +22,9 @@ class UnresolvedLink(MappingError):
 
 class Links(Protocol):
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str | None: ...
-    def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None) -> str | None: ...
+    def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None,
+                      stream: str | None = None) -> str | None: ...
+    def related(self, system: str, global_id: str, prop: str) -> str | None: ...
 
 
 @dataclass
@@ -178,8 +180,15 @@ def link_in(value: Any, ctx: Context) -> Any:
 def link_out(value: Any, ctx: Context) -> Any:
     if value is None:
         return None
-    native = ctx.links.native_id_for(ctx.system, ctx.params["entity"], value, ctx.params.get("key"))
+    native = ctx.links.native_id_for(ctx.system, ctx.params["entity"], value, ctx.params.get("key"), ctx.params.get("only_stream"))
+    if native is None and ctx.params.get("via"):
+        # e.g. a contact person standing for its organisation: follow the property named by `via`.
+        related = ctx.links.related(ctx.system, value, ctx.params["via"])
+        if related:
+            native = ctx.links.native_id_for(ctx.system, ctx.params["entity"], related, ctx.params.get("key"), ctx.params.get("only_stream"))
     if native is None:
+        if ctx.params.get("optional"):
+            return None
         raise UnresolvedLink(f"{ctx.params['entity']} {value} is not linked in {ctx.system} yet")
     return cast_out(native, ctx)
 
