@@ -1,0 +1,353 @@
+"""ShopifyClient: customers, products and orders read and written through the Admin GraphQL API.
+
+Records go in and come out in tap-shopify's record shape (the same selections and flattening
+are imported from the tap), so what the target writes is exactly what the tap reads back.
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any, Iterable
+
+from talk.http import ApiError, ApiSession
+from tap_shopify import records
+from tap_shopify.auth import TOKEN_HEADER
+from tap_shopify.client import DEFAULT_API_VERSION, admin_base_url
+from tap_shopify.cost_pacer import CostPacer, error_messages, estimate_cost, is_throttled, page_size
+
+log = logging.getLogger("target_shopify.client")
+
+ENTITIES = ("customers", "products", "orders")
+METAFIELD_TYPE = "single_line_text_field"
+PRODUCT_FIELDS = ("title", "handle", "descriptionHtml", "vendor", "productType", "status", "tags")
+CUSTOMER_FIELDS = ("firstName", "lastName", "email", "phone", "note", "tags")
+ORDER_FIELDS = ("email", "note", "poNumber")  # what orderUpdate lets a client change (plus tags, metafields)
+MAX_THROTTLED_RETRIES = 8
+
+
+def set_path(record: dict, path: str, value: Any) -> None:
+    """Write `value` at a dotted path ('variants.0.price', 'metafields.talk.gid'), creating dicts."""
+    parts = path.split(".")
+    target: Any = record
+    for n, part in enumerate(parts[:-1]):
+        following = parts[n + 1]
+        if isinstance(target, list):
+            index = int(part)
+            while len(target) <= index:
+                target.append({})
+            if target[index] is None:
+                target[index] = {}
+            target = target[index]
+        else:
+            if target.get(part) is None:
+                target[part] = [] if following.isdigit() else {}
+            target = target[part]
+    last = parts[-1]
+    if isinstance(target, list):
+        index = int(last)
+        while len(target) <= index:
+            target.append(None)
+        target[index] = value
+    else:
+        target[last] = value
+
+
+def metafield_inputs(metafields: dict | None, owner_id: str | None = None) -> list[dict]:
+    out = []
+    for namespace, keys in (metafields or {}).items():
+        for key, value in (keys or {}).items():
+            if value is None:
+                continue
+            field = {"namespace": namespace, "key": key, "value": str(value), "type": METAFIELD_TYPE}
+            if owner_id:
+                field["ownerId"] = owner_id
+            out.append(field)
+    return out
+
+
+def address_input(address: dict | None) -> dict | None:
+    if not address:
+        return None
+    given = {k: address.get(k) for k in ("address1", "address2", "city", "company", "firstName", "lastName", "phone", "zip")}
+    if address.get("countryCodeV2"):
+        given["countryCode"] = address["countryCodeV2"]
+    return {k: v for k, v in given.items() if v is not None}
+
+
+class ShopifyClient:
+    """`talk.client.SystemClient` for Shopify; settings are tap-shopify's (store/base_url, api_version, access_token)."""
+
+    system = "shopify"
+
+    def __init__(self, config: dict):
+        self.config = config
+        self.namespaces = list(config.get("metafield_namespaces") or ["talk"])
+        self.path = f"/admin/api/{config.get('api_version') or DEFAULT_API_VERSION}/graphql.json"
+        token = config["access_token"]
+        self.session = ApiSession(
+            admin_base_url(config),
+            auth_headers=lambda: {TOKEN_HEADER: token},
+            user_agent=config.get("user_agent") or "talk-sync/0.1",
+        )
+        self.pacer = CostPacer()
+        self._location_id: str | None = None
+
+    # -- transport ---------------------------------------------------------------------
+    def graphql(self, query: str, variables: dict | None = None) -> dict:
+        """`data` of a query or mutation, paced by the cost budget; errors raise ApiError."""
+        variables = variables or {}
+        for _ in range(MAX_THROTTLED_RETRIES):
+            cost, limit = estimate_cost(query, variables), self.pacer.query_limit()
+            if cost > limit and variables.get("first"):
+                # A THROTTLED answer revealed a bucket smaller than this page: shrink the page.
+                per_node = (cost - 2) / variables["first"]
+                variables = {**variables, "first": max(1, int((limit - 2) // per_node))}
+                cost = estimate_cost(query, variables)
+            self.pacer.wait(cost)
+            body = self.session.json("POST", self.path, json={"query": query, "variables": variables})
+            self.pacer.observe(body)
+            if is_throttled(body):
+                continue  # the pacer now knows the bucket; the next wait is exact
+            message = error_messages(body)
+            if message:
+                raise ApiError(400, message, "POST", self.path)
+            return body.get("data") or {}
+        raise ApiError(429, "Throttled: Shopify's query cost budget stayed exhausted", "POST", self.path)
+
+    def mutate(self, query: str, variables: dict, root: str) -> dict:
+        payload = self.graphql(query, variables).get(root) or {}
+        errors = payload.get("userErrors") or []
+        if errors:
+            detail = "; ".join(
+                (".".join(str(f) for f in e["field"]) + ": " if e.get("field") else "") + e["message"] for e in errors
+            )
+            raise ApiError(422, detail, "POST", f"{self.path} {root}")
+        return payload
+
+    # -- reads -------------------------------------------------------------------------
+    def _complete(self, entity: str, node: dict) -> dict:
+        """Fetch the rest of a long nested connection (variants, line items), then flatten."""
+        cursor = records.more_pages(entity, node)
+        while cursor:
+            data = self.graphql(records.nested_page_query(entity), {"id": node["id"], "after": cursor})
+            records.append_nested(entity, node, (data.get(entity[:-1]) or {}).get(records.NESTED[entity][0]) or {})
+            cursor = records.more_pages(entity, node)
+        return records.to_record(entity, node)
+
+    def fetch(self, entity: str, native_id: str) -> dict | None:
+        self._check(entity)
+        node = self.graphql(records.node_query(entity, self.namespaces), {"id": native_id}).get(entity[:-1])
+        return self._complete(entity, node) if node else None
+
+    def index(self, entity: str) -> Iterable[dict]:
+        self._check(entity)
+        query = records.connection_query(entity, self.namespaces)
+        selection = records.SELECTIONS[entity](self.namespaces)
+        after = None
+        while True:
+            first = page_size(selection, 250, self.pacer.query_limit())
+            page = self.graphql(query, {"first": first, "after": after, "query": None}).get(entity) or {}
+            for node in page.get("nodes") or []:
+                yield self._complete(entity, node)
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            after = info["endCursor"]
+
+    # -- writes ------------------------------------------------------------------------
+    def create(self, entity: str, record: dict) -> dict:
+        self._check(entity)
+        return getattr(self, f"_create_{entity}")(record)
+
+    def update(self, entity: str, native_id: str, changes: dict, current: dict) -> dict:
+        self._check(entity)
+        if not changes:
+            return self.fetch(entity, native_id) or current
+        wanted = copy.deepcopy(current)
+        for path, value in changes.items():
+            set_path(wanted, path, value)
+        tops = {path.split(".")[0] for path in changes}
+        return getattr(self, f"_update_{entity}")(native_id, wanted, tops, changes)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- customers ---------------------------------------------------------------------
+    def _customer_mutation(self, name: str) -> str:
+        return (
+            f"mutation Talk{name[0].upper() + name[1:]}($input: CustomerInput!) {{ {name}(input: $input) {{ "
+            f"customer {{ {records.customer_selection(self.namespaces)} }} userErrors {{ field message }} }} }}"
+        )
+
+    def _customer_input(self, record: dict, fields: Iterable[str]) -> dict:
+        given: dict[str, Any] = {}
+        for name in fields:
+            if name in CUSTOMER_FIELDS:
+                value = record.get(name)
+                given[name] = list(value or []) if name == "tags" else value
+        return given
+
+    def _addresses(self, record: dict) -> list[dict]:
+        default = record.get("defaultAddress")
+        others = [a for a in record.get("addresses") or [] if a and a != default]
+        return [a for a in (address_input(x) for x in ([default] if default else []) + others) if a]
+
+    def _create_customers(self, record: dict) -> dict:
+        given = self._customer_input(record, CUSTOMER_FIELDS)
+        given = {k: v for k, v in given.items() if v not in (None, "", [])}
+        addresses = self._addresses(record)
+        if addresses:
+            given["addresses"] = addresses
+        if record.get("metafields"):
+            given["metafields"] = metafield_inputs(record["metafields"])
+        payload = self.mutate(self._customer_mutation("customerCreate"), {"input": given}, "customerCreate")
+        return records.to_record("customers", payload["customer"])
+
+    def _update_customers(self, native_id: str, wanted: dict, tops: set[str], changes: dict) -> dict:
+        given = {"id": native_id, **self._customer_input(wanted, tops)}
+        if tops & {"defaultAddress", "addresses"}:
+            given["addresses"] = self._addresses(wanted)
+        if "metafields" in tops:
+            given["metafields"] = metafield_inputs(_changed_metafields(changes, wanted))
+        unknown = tops - set(CUSTOMER_FIELDS) - {"defaultAddress", "addresses", "metafields"}
+        if unknown:
+            raise ApiError(422, f"customer fields cannot be written: {', '.join(sorted(unknown))}")
+        payload = self.mutate(self._customer_mutation("customerUpdate"), {"input": given}, "customerUpdate")
+        return records.to_record("customers", payload["customer"])
+
+    # -- products ----------------------------------------------------------------------
+    def location_id(self) -> str:
+        if self._location_id is None:
+            nodes = (self.graphql("query TalkLocation { locations(first: 1) { nodes { id } } }").get("locations") or {}).get("nodes") or []
+            if not nodes:
+                raise ApiError(422, "the shop has no location to hold inventory")
+            self._location_id = nodes[0]["id"]
+        return self._location_id
+
+    def _variant_input(self, variant: dict, with_inventory: bool) -> dict:
+        given: dict[str, Any] = {"optionValues": [{"optionName": "Title", "name": variant.get("title") or "Default Title"}]}
+        if variant.get("id"):
+            given["id"] = variant["id"]
+        for name in ("sku", "price", "barcode", "taxable"):
+            if variant.get(name) is not None:
+                given[name] = str(variant[name]) if name == "price" else variant[name]
+        if with_inventory and variant.get("inventoryQuantity") is not None:
+            given["inventoryQuantities"] = [
+                {"locationId": self.location_id(), "name": "available", "quantity": int(variant["inventoryQuantity"])}
+            ]
+        return given
+
+    def _product_set(self, given: dict, identifier: dict | None) -> dict:
+        query = (
+            "mutation TalkProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers) { "
+            "productSet(input: $input, identifier: $identifier, synchronous: true) { "
+            f"product {{ {records.product_selection(self.namespaces)} }} userErrors {{ field message }} }} }}"
+        )
+        payload = self.mutate(query, {"input": given, "identifier": identifier}, "productSet")
+        return self._complete("products", payload["product"])
+
+    def _options(self, variants: list[dict]) -> list[dict]:
+        titles = [v.get("title") or "Default Title" for v in variants] or ["Default Title"]
+        return [{"name": "Title", "values": [{"name": t} for t in dict.fromkeys(titles)]}]
+
+    def _create_products(self, record: dict) -> dict:
+        given = {k: record[k] for k in PRODUCT_FIELDS if record.get(k) not in (None, "")}
+        variants = [v for v in record.get("variants") or [] if v] or [{}]
+        given["productOptions"] = self._options(variants)
+        given["variants"] = [self._variant_input({k: v for k, v in variant.items() if k != "id"}, True) for variant in variants]
+        if record.get("metafields"):
+            given["metafields"] = metafield_inputs(record["metafields"])
+        return self._product_set(given, None)
+
+    def _update_products(self, native_id: str, wanted: dict, tops: set[str], changes: dict) -> dict:
+        unknown = tops - set(PRODUCT_FIELDS) - {"variants", "metafields"}
+        if unknown:
+            raise ApiError(422, f"product fields cannot be written: {', '.join(sorted(unknown))}")
+        stored = None
+        if tops - {"metafields"}:
+            given: dict[str, Any] = {k: wanted.get(k) for k in tops if k in PRODUCT_FIELDS}
+            if "variants" in tops:
+                inventory_changed = any(p.startswith("variants.") and p.endswith(".inventoryQuantity") for p in changes) or changes.get("variants") is not None
+                variants = [v for v in wanted.get("variants") or [] if v]
+                given["productOptions"] = self._options(variants)
+                given["variants"] = [self._variant_input(v, inventory_changed) for v in variants]
+            if "metafields" in tops:
+                given["metafields"] = metafield_inputs(_changed_metafields(changes, wanted))
+            stored = self._product_set(given, {"id": native_id})
+        elif "metafields" in tops:
+            self._metafields_set(native_id, _changed_metafields(changes, wanted))
+            stored = self.fetch("products", native_id)
+        return stored
+
+    def _metafields_set(self, owner_id: str, metafields: dict) -> None:
+        inputs = metafield_inputs(metafields, owner_id)
+        for start in range(0, len(inputs), 25):
+            self.mutate(
+                "mutation TalkMetafieldsSet($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { "
+                "metafields { key } userErrors { field message } } }",
+                {"metafields": inputs[start:start + 25]},
+                "metafieldsSet",
+            )
+
+    # -- orders ------------------------------------------------------------------------
+    def _order_mutation(self, name: str, argument: str, kind: str) -> str:
+        return (
+            f"mutation Talk{name[0].upper() + name[1:]}($value: {kind}!) {{ {name}({argument}: $value) {{ "
+            f"order {{ {records.order_selection(self.namespaces)} }} userErrors {{ field message }} }} }}"
+        )
+
+    def _create_orders(self, record: dict) -> dict:
+        currency = record.get("currencyCode") or "NOK"
+        given: dict[str, Any] = {k: record[k] for k in ("email", "poNumber", "note", "processedAt") if record.get(k)}
+        given["currency"] = currency
+        if (record.get("customer") or {}).get("id"):
+            given["customer"] = {"toAssociate": {"id": record["customer"]["id"]}}
+        lines = []
+        for line in record.get("lineItems") or []:
+            item: dict[str, Any] = {"quantity": int(line.get("quantity") or 1)}
+            if (line.get("variant") or {}).get("id"):
+                item["variantId"] = line["variant"]["id"]
+            else:
+                item["title"] = line.get("title") or line.get("name") or line.get("sku") or "Item"
+                if line.get("sku"):
+                    item["sku"] = line["sku"]
+            if line.get("originalUnitPrice") is not None:
+                item["priceSet"] = {"shopMoney": {"amount": str(line["originalUnitPrice"]), "currencyCode": currency}}
+            lines.append(item)
+        given["lineItems"] = lines
+        if record.get("displayFinancialStatus"):
+            given["financialStatus"] = record["displayFinancialStatus"]
+        if record.get("metafields"):
+            given["metafields"] = metafield_inputs(record["metafields"])
+        payload = self.mutate(self._order_mutation("orderCreate", "order", "OrderCreateOrderInput"), {"value": given}, "orderCreate")
+        return self._complete("orders", payload["order"])
+
+    def _update_orders(self, native_id: str, wanted: dict, tops: set[str], changes: dict) -> dict:
+        unknown = tops - set(ORDER_FIELDS) - {"metafields", "tags"}
+        if unknown:
+            raise ApiError(422, f"Shopify does not let an app change an order's {', '.join(sorted(unknown))} after it is created")
+        given: dict[str, Any] = {"id": native_id, **{k: wanted.get(k) for k in tops if k in ORDER_FIELDS}}
+        if "metafields" in tops:
+            given["metafields"] = metafield_inputs(_changed_metafields(changes, wanted))
+        payload = self.mutate(self._order_mutation("orderUpdate", "input", "OrderInput"), {"value": given}, "orderUpdate")
+        return self._complete("orders", payload["order"])
+
+    def _check(self, entity: str) -> None:
+        if entity not in ENTITIES:
+            raise ValueError(f"Shopify client knows {ENTITIES}, not {entity!r}")
+
+
+def _changed_metafields(changes: dict, wanted: dict) -> dict:
+    """Only the metafields named by `changes` (the others are left as they are in Shopify)."""
+    out: dict[str, dict] = {}
+    for path in changes:
+        parts = path.split(".")
+        if parts[0] != "metafields":
+            continue
+        if len(parts) == 1:
+            return wanted.get("metafields") or {}
+        if len(parts) == 2:
+            out[parts[1]] = dict((wanted.get("metafields") or {}).get(parts[1]) or {})
+        else:
+            out.setdefault(parts[1], {})[parts[2]] = ((wanted.get("metafields") or {}).get(parts[1]) or {}).get(parts[2])
+    return out

@@ -1,0 +1,123 @@
+"""ShopifyClient against the Shopify sandbox: what a sync does to customers, products and orders."""
+from __future__ import annotations
+
+import httpx
+import pytest
+from talk.http import ApiError
+from talk_sandbox.processes import running
+
+from target_shopify.client import ShopifyClient
+
+TOKEN = "shpat_sandbox_token"
+
+
+@pytest.fixture(scope="module")
+def sandbox_url(tmp_path_factory):
+    with running(["shopify"], tmp_path_factory.mktemp("shopify-target")) as urls:
+        yield urls["shopify"]
+
+
+@pytest.fixture
+def client(sandbox_url):
+    httpx.post(f"{sandbox_url}/_sandbox/reset").raise_for_status()
+    httpx.post(f"{sandbox_url}/_sandbox/settings", json={"cost_bucket_max": 2000, "cost_restore_rate": 100})
+    httpx.post(f"{sandbox_url}/_sandbox/seed").raise_for_status()
+    shopify = ShopifyClient({"base_url": sandbox_url, "access_token": TOKEN})
+    yield shopify
+    shopify.close()
+
+
+def test_a_customer_from_poweroffice_is_created_and_read_back(client):
+    created = client.create("customers", {
+        "firstName": "Per", "lastName": "Hansen", "email": "per.hansen@example.no", "phone": "+4791234567",
+        "tags": ["talk"], "defaultAddress": {"address1": "Kirkegata 2", "city": "Oslo", "zip": "0153", "countryCodeV2": "NO"},
+        "metafields": {"talk": {"global_id": "g-1"}},
+    })
+    assert created["id"].startswith("gid://shopify/Customer/")
+    assert created["defaultAddress"]["city"] == "Oslo"
+    assert created["metafields"] == {"talk": {"global_id": "g-1"}}
+    assert client.fetch("customers", created["id"]) == created
+
+
+def test_a_changed_phone_and_address_reach_shopify(client):
+    ola = next(c for c in client.index("customers") if c["email"] == "ola.nordmann@example.no")
+    stored = client.update("customers", ola["id"], {
+        "phone": "+4798765432", "defaultAddress.city": "Drammen", "metafields.talk.global_id": "g-ola",
+    }, ola)
+    assert stored["phone"] == "+4798765432"
+    assert stored["defaultAddress"]["city"] == "Drammen"
+    assert stored["defaultAddress"]["address1"] == "Storgata 1"
+    assert stored["metafields"]["talk"]["global_id"] == "g-ola"
+    assert stored["updatedAt"] > ola["updatedAt"]
+
+
+def test_a_taken_email_is_rejected_with_shopifys_reason(client):
+    with pytest.raises(ApiError) as caught:
+        client.create("customers", {"firstName": "Dup", "email": "kari.shopify@example.com"})
+    assert caught.value.status == 422
+    assert "Email has already been taken" in caught.value.detail
+    assert TOKEN not in str(caught.value)
+
+
+def test_a_product_with_its_variant_and_price_excluding_vat(client):
+    created = client.create("products", {
+        "title": "Tekanne", "vendor": "Talk", "status": "ACTIVE",
+        "variants": [{"sku": "SKU-2002", "price": "349.00", "inventoryQuantity": 7, "title": "Default Title"}],
+        "metafields": {"talk": {"price_excl_vat": "279.20"}},
+    })
+    variant = created["variants"][0]
+    assert (variant["sku"], variant["price"], variant["inventoryQuantity"]) == ("SKU-2002", "349.00", 7)
+    assert created["metafields"]["talk"]["price_excl_vat"] == "279.20"
+
+    stored = client.update("products", created["id"], {
+        "variants.0.price": "399.00", "variants.0.inventoryQuantity": 3, "metafields.talk.price_excl_vat": "319.20",
+        "title": "Tekanne stor",
+    }, created)
+    assert stored["title"] == "Tekanne stor"
+    assert stored["variants"][0]["id"] == variant["id"]
+    assert (stored["variants"][0]["price"], stored["variants"][0]["inventoryQuantity"]) == ("399.00", 3)
+    assert stored["metafields"]["talk"]["price_excl_vat"] == "319.20"
+
+    only_metafield = client.update("products", created["id"], {"metafields.talk.gid": "p-1"}, stored)
+    assert only_metafield["metafields"]["talk"] == {"price_excl_vat": "319.20", "gid": "p-1"}
+
+    skus = {v["sku"] for p in client.index("products") for v in p["variants"]}
+    assert {"SKU-1001", "SHOP-ONLY-1", "SKU-2002"} <= skus
+
+
+def test_an_order_for_a_known_customer_and_variant(client):
+    ola = next(c for c in client.index("customers") if c["email"] == "ola.nordmann@example.no")
+    cup = next(p for p in client.index("products") if p["variants"][0]["sku"] == "SKU-1001")
+    created = client.create("orders", {
+        "email": ola["email"], "poNumber": "PO-77", "currencyCode": "NOK", "customer": {"id": ola["id"]},
+        "processedAt": "2024-06-01T10:00:00Z",
+        "lineItems": [{"variant": {"id": cup["variants"][0]["id"]}, "quantity": 3, "originalUnitPrice": "199.00",
+                       "title": "Kaffekopp", "sku": "SKU-1001"}],
+        "metafields": {"talk": {"global_id": "o-1"}},
+    })
+    assert created["customer"] == {"id": ola["id"], "email": ola["email"]}
+    assert created["lineItems"][0]["variant"]["sku"] == "SKU-1001"
+    assert created["totalPrice"] == "597.00"
+    assert created["metafields"]["talk"]["global_id"] == "o-1"
+
+    stored = client.update("orders", created["id"], {"poNumber": "PO-78", "note": "Levering fredag"}, created)
+    assert (stored["poNumber"], stored["note"]) == ("PO-78", "Levering fredag")
+    assert client.fetch("orders", created["id"]) == stored
+    assert {o["id"] for o in client.index("orders")} >= {created["id"]}
+
+    with pytest.raises(ApiError, match="after it is created"):
+        client.update("orders", created["id"], {"lineItems.0.quantity": 5}, stored)
+
+
+def test_an_unknown_variant_is_rejected(client):
+    with pytest.raises(ApiError) as caught:
+        client.create("orders", {"currencyCode": "NOK", "lineItems": [{"variant": {"id": "gid://shopify/ProductVariant/999999"}, "quantity": 1}]})
+    assert caught.value.status == 422 and "Variant does not exist" in caught.value.detail
+
+
+def test_index_pages_a_larger_shop_within_a_small_budget(client, sandbox_url):
+    httpx.post(f"{sandbox_url}/_sandbox/seed", params={"customers": 150, "products": 0, "orders": 0}).raise_for_status()
+    httpx.post(f"{sandbox_url}/_sandbox/settings", json={"cost_bucket_max": 500, "cost_restore_rate": 500})
+    emails = [c["email"] for c in client.index("customers")]
+    assert len(emails) == 152 == len(set(emails))
+    assert client.fetch("customers", "gid://shopify/Customer/99999999") is None
