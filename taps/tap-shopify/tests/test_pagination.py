@@ -8,7 +8,7 @@ import time
 
 from tap_shopify.tap import TapShopify
 
-from conftest import tap_config
+from shopify_sandbox import tap_config
 
 
 def run_tap(config: dict, state: dict | None = None) -> tuple[dict[str, list[dict]], dict]:
