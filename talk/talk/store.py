@@ -129,6 +129,16 @@ class IdentityStore:
                 cursor.close()
         metadata.create_all(self.engine)
 
+    def _upsert(self, table: sa.Table, keys: list[str]):
+        """INSERT ... ON CONFLICT DO UPDATE for SQLite and PostgreSQL (executemany-friendly)."""
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(table)
+        updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
+        return statement.on_conflict_do_update(index_elements=keys, set_=updates)
+
     # -- links -----------------------------------------------------------------------------------
     def global_id(self, system: str, entity: str, native_id: str) -> str | None:
         with self.engine.connect() as conn:
@@ -169,13 +179,7 @@ class IdentityStore:
         if not rows:
             return
         with self.engine.begin() as conn:
-            for row in rows:
-                conn.execute(
-                    links.delete().where(
-                        links.c.system == row["system"], links.c.entity == row["entity"], links.c.native_id == row["native_id"]
-                    )
-                )
-            conn.execute(links.insert(), rows)
+            conn.execute(self._upsert(links, ["system", "entity", "native_id"]), rows)
 
     def link(self, system: str, entity: str, native_id: str, global_id: str, talk_entity: str, extra: dict | None = None) -> None:
         self.add_links([dict(system=system, entity=entity, native_id=native_id, global_id=global_id, talk_entity=talk_entity, extra=extra)])
@@ -198,7 +202,8 @@ class IdentityStore:
     # -- match keys ------------------------------------------------------------------------------
     def matches(self, talk_entity: str) -> dict[str, str]:
         with self.engine.connect() as conn:
-            return dict(conn.execute(sa.select(match_keys.c.key, match_keys.c.global_id).where(match_keys.c.talk_entity == talk_entity)))
+            query = sa.select(match_keys.c.key, match_keys.c.global_id).where(match_keys.c.talk_entity == talk_entity)
+            return {key: g for key, g in conn.execute(query)}
 
     def match(self, talk_entity: str, keys: Iterable[str]) -> str | None:
         keys = list(keys)
