@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
 export UV_PYTHON_DOWNLOADS := never
+# This machine sets PYTHONDONTWRITEBYTECODE: compile once at install, or every plugin
+# process (three per pipeline) compiles its imports again at start.
+export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 

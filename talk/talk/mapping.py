@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from . import model
-from .paths import get_path, set_path
+from .paths import get_parts, get_path, set_path
 from .transforms import TRANSFORMS, Context, Links, MappingError
 
 BUILTIN_DIR = Path(__file__).parent / "mappings"
@@ -38,6 +38,18 @@ class Rule:
     native_type: str = "string"
     published: list[str] = field(default_factory=list)  # names in the original product's tables
     items: list["Rule"] = field(default_factory=list)  # for list properties (order lines)
+    native_parts: list[list[str]] = field(default_factory=list, repr=False)
+    _readers: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.native_parts = [path.split(".") for path in self.native]
+
+    def reader(self, system: str, links: Links | None) -> tuple[Any, Context]:
+        """The inbound transform and its context, built once per links object (hot path)."""
+        key = id(links)
+        if key not in self._readers:
+            self._readers[key] = (TRANSFORMS[self.transform][0], self.context(system, links, None))
+        return self._readers[key]
 
     @classmethod
     def parse(cls, raw: dict) -> "Rule":
@@ -108,15 +120,16 @@ class EntityMapping:
         if rule.items:
             rows = get_path(record, rule.native[0]) or []
             return [self._read_item(rule, row, links) for row in rows]
-        inbound = TRANSFORMS[rule.transform][0]
-        ctx = rule.context(self.system, links, None)
-        try:
-            for path in rule.native or [None]:
-                value = inbound(get_path(record, path) if path else None, ctx)
-                if value is not None:
-                    return value
-        except MappingError as exc:
-            raise MappingError(f"{self.stream}.{path}: {exc}") from None
+        inbound, ctx = rule.reader(self.system, links)
+        if not rule.native_parts:
+            return inbound(None, ctx)
+        for parts in rule.native_parts:
+            try:
+                value = inbound(get_parts(record, parts), ctx)
+            except MappingError as exc:
+                raise MappingError(f"{self.stream}.{'.'.join(parts)}: {exc}") from None
+            if value is not None:
+                return value
         return None
 
     def _read_item(self, rule: Rule, row: dict, links: Links | None) -> dict:

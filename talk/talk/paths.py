@@ -5,8 +5,12 @@ from typing import Any
 
 
 def get_path(record: Any, path: str) -> Any:
+    return get_parts(record, path.split("."))
+
+
+def get_parts(record: Any, parts: list[str]) -> Any:
     value = record
-    for part in path.split("."):
+    for part in parts:
         if isinstance(value, dict):
             value = value.get(part)
         elif isinstance(value, list) and part.isdigit():
