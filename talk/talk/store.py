@@ -290,7 +290,7 @@ class IdentityStore:
     def record_run(self, run_id: str, source: str, destination: str, counts: dict[str, dict[str, int]], dry_run: bool = False) -> None:
         rows = [
             {"run_id": run_id, "finished_at": time.time(), "source": source, "destination": destination,
-             "entity": entity, "dry_run": dry_run, **{k: v for k, v in c.items() if k in COUNTS}}
+             "entity": entity, "dry_run": dry_run, **{k: int(c.get(k, 0)) for k in COUNTS}}
             for entity, c in counts.items()
         ]
         if rows:

@@ -40,28 +40,32 @@ COMMON_SETTINGS = th.PropertiesList(
 )
 
 
-class TalkSink(RecordSink):
-    """Writes Talk-model records one at a time: each write is linked before the next starts,
-    so a run killed at any point leaves nothing half-linked."""
+class TalkTargetSink(RecordSink):
+    """A sink that keeps its target: the target owns the one Syncer (client, store, counts)."""
+
+    def __init__(self, target: "TalkTarget", *args, **kwargs) -> None:
+        super().__init__(target, *args, **kwargs)
+        self.talk_target = target
 
     @property
     def validate_schema(self) -> bool:
         return False  # the Syncer validates against the Talk model and rejects instead of failing
 
+
+class TalkSink(TalkTargetSink):
+    """Writes Talk-model records one at a time: each write is linked before the next starts,
+    so a run killed at any point leaves nothing half-linked."""
+
     def process_record(self, record: dict, context: dict) -> None:
         record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
-        self.target.syncer.sync(self.stream_name, record)
+        self.talk_target.syncer.sync(self.stream_name, record)
 
 
-class StatsSink(RecordSink):
+class StatsSink(TalkTargetSink):
     """Counts from the mapper (records it found unchanged and did not forward)."""
 
-    @property
-    def validate_schema(self) -> bool:
-        return False
-
     def process_record(self, record: dict, context: dict) -> None:
-        tally = self.target.syncer.counts[(record["source"], record["entity"])]
+        tally = self.talk_target.syncer.counts[(record["source"], record["entity"])]
         for key in ("unchanged", "rejected"):
             tally[key] += int(record.get(key) or 0)
 

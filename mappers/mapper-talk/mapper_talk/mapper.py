@@ -70,7 +70,10 @@ class TalkMapper(InlineMapper):
         self.joined = self.mapping.joined_streams()
         self.comparable = self._comparable_properties()
         self.schemas_sent: set[str] = set()
+        # Parents (orders) are held until the end of input, their children (lines) collected
+        # by parent id: taps emit a parent's children before or after it.
         self.held_parents: dict[str, dict[str, dict]] = defaultdict(dict)  # stream -> id -> record
+        self.held_children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.latest_state: dict | None = None
         self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
 
@@ -101,10 +104,7 @@ class TalkMapper(InlineMapper):
         stream, record = message_dict["stream"], message_dict["record"]
         if stream in self.joined:
             parent, spec = self.joined[stream]
-            parent_id = str(record.get(spec["key"]))
-            held = self.held_parents[parent.stream].get(parent_id)
-            if held is not None:
-                held.setdefault(spec["into"], []).append(record)
+            self.held_children[stream][str(record.get(spec["key"]))].append(record)
             return
         entity = self.mapping.for_stream(stream)
         if entity is None:
@@ -129,7 +129,9 @@ class TalkMapper(InlineMapper):
     def process_endofpipe(self) -> None:
         for stream, held in self.held_parents.items():
             entity = self.mapping.for_stream(stream)
-            for record in held.values():
+            for native_id, record in held.items():
+                for into, spec in entity.join.items():
+                    record[into] = self.held_children[spec["stream"]].pop(native_id, [])
                 self._write_messages(self._map(entity, record))
         self.held_parents.clear()
         self.identities.flush()

@@ -1,0 +1,197 @@
+"""Flow 000, PowerOffice GO <-> Shopify, end to end: real `meltano run` against the sandboxes."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+
+from harness import ROOT, SECRETS, Talk
+
+FORWARD = ("tap-poweroffice", "mapper-talk", "target-shopify")
+REVERSE = ("tap-shopify", "mapper-talk", "target-poweroffice")
+
+
+def by_email(records):
+    return {r["email"]: r for r in records if r.get("email")}
+
+
+def po_client(talk: Talk):
+    from target_poweroffice.client import PowerOfficeClient
+    return PowerOfficeClient({"base_url": f"{talk.urls['poweroffice']}/v2", "application_key": SECRETS["poweroffice"][0],
+                              "client_key": SECRETS["poweroffice"][1], "subscription_key": SECRETS["poweroffice"][2]})
+
+
+def shopify_client(talk: Talk):
+    from target_shopify.client import ShopifyClient
+    return ShopifyClient({"base_url": talk.urls["shopify"], "access_token": SECRETS["shopify"][0]})
+
+
+def shopify_records(talk: Talk, entity: str) -> list[dict]:
+    """Read through the Admin API, in the shape tap-shopify emits."""
+    client = shopify_client(talk)
+    try:
+        return list(client.index(entity))
+    finally:
+        client.close()
+
+
+def variant_sku(product):
+    return (product.get("variants") or [{}])[0].get("sku")
+
+
+@pytest.fixture
+def first_contact(talk: Talk):
+    talk.load_fixture("poweroffice-shopify/first-contact.json")
+    return talk
+
+
+def test_first_sync_creates_every_poweroffice_record_once_and_links_the_existing_ones(first_contact: Talk):
+    talk = first_contact
+    talk.run(*FORWARD)
+
+    customers = shopify_records(talk, "customers")
+    emails = Counter(c.get("email") for c in customers)
+    for email in ("ola.nordmann@example.no", "kari.hansen@example.no", "post@fjordkaffe.example.no",
+                  "nils.berg@fjordkaffe.example.no", "kari.shopify@example.com"):
+        assert emails[email] == 1, f"{email} appears {emails[email]} times in Shopify"
+    assert len(customers) == 5
+
+    ola = by_email(customers)["ola.nordmann@example.no"]
+    assert ola["lastName"] == "Nordmann"
+    assert ola["phone"] == "+47 912 34 567" or ola["phone"].replace(" ", "") == "+4791234567"
+    org = by_email(customers)["post@fjordkaffe.example.no"]
+    assert "organisation" in org["tags"]
+    assert org["defaultAddress"]["company"] == "Fjordkaffe AS"
+
+    products = shopify_records(talk, "products")
+    skus = Counter(variant_sku(p) for p in products)
+    assert skus["SKU-1001"] == 1 and skus["SKU-1002"] == 1
+    cup = next(p for p in products if variant_sku(p) == "SKU-1001")
+    assert cup["title"] == "Kaffekopp keramikk"  # the PowerOffice name replaced Shopify's on first contact
+    beans = next(p for p in products if variant_sku(p) == "SKU-1002")
+    assert beans["variants"][0]["price"] in ("189.00", "189.0")
+    assert beans["variants"][0]["inventoryQuantity"] == 300
+
+    orders = shopify_records(talk, "orders")
+    assert len(orders) == 2
+    po_order = next(o for o in orders if o.get("poNumber") == "PO-4711")
+    assert po_order["customer"]["id"] == ola["id"]
+    assert sorted(li["sku"] for li in po_order["lineItems"]) == ["SKU-1001", "SKU-1002"]
+
+    store = talk.store
+    ola_global = store.global_id("poweroffice", "customers", "101")
+    assert ola_global and store.global_id("shopify", "customers", ola["id"]) == ola_global
+    cup_global = store.global_id("poweroffice", "products", "201")
+    assert store.global_id("shopify", "products", cup["id"]) == cup_global
+
+
+def test_running_the_job_again_writes_nothing(first_contact: Talk):
+    talk = first_contact
+    talk.run_job()
+    talk.clear_logs()
+    talk.run_job()
+    assert talk.writes("poweroffice") == []
+    assert talk.writes("shopify") == []
+    # At most one list call per stream: PowerOffice has 5 streams with one list each (order
+    # lines are fetched per changed order, and no order changed).
+    po_reads = [e for e in talk.log("poweroffice") if e["method"] == "GET"]
+    assert len(po_reads) <= 4, [e["path"] for e in po_reads]
+    shopify_reads = [e for e in talk.log("shopify") if e.get("operation") == "query"]
+    assert len(shopify_reads) <= 3, [e["root_fields"] for e in shopify_reads]
+
+
+def test_edits_on_both_sides_of_a_linked_customer_both_survive_one_job_run(first_contact: Talk):
+    talk = first_contact
+    talk.run_job()
+    shopify, po = shopify_client(talk), po_client(talk)
+    ola_shopify = by_email(shopify_records(talk, "customers"))["ola.nordmann@example.no"]
+    shopify.update("customers", ola_shopify["id"], {"phone": "+4799887766"}, ola_shopify)
+    ola_po = po.fetch("customers", "101")
+    time.sleep(0.01)
+    po.update("customers", "101", {"LastName": "Nordmann-Berg"}, ola_po)
+
+    talk.run_job()
+
+    ola_shopify = by_email(shopify_records(talk, "customers"))["ola.nordmann@example.no"]
+    ola_po = po.fetch("customers", "101")
+    assert ola_shopify["lastName"] == "Nordmann-Berg"
+    assert ola_shopify["phone"] == "+4799887766"
+    assert ola_po["LastName"] == "Nordmann-Berg"
+    assert ola_po["PhoneNumber"] == "+4799887766"
+
+
+def test_a_customer_new_in_shopify_is_created_in_poweroffice_only_once_that_direction_is_configured(first_contact: Talk):
+    talk = first_contact
+    talk.run_job()
+    emails = {c.get("EmailAddress") for c in talk.records("poweroffice", "customers")}
+    assert "kari.shopify@example.com" not in emails
+
+    talk.run(*REVERSE, env={"TARGET_POWEROFFICE_CREATE_FROM": json.dumps(["shopify"])})
+    created = [c for c in talk.records("poweroffice", "customers") if c.get("EmailAddress") == "kari.shopify@example.com"]
+    assert len(created) == 1
+    assert created[0]["FirstName"] == "Kari" and created[0]["LastName"] == "Shopify"
+    assert talk.store.global_id("poweroffice", "customers", str(created[0]["Id"]))
+
+
+def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(first_contact: Talk):
+    talk = first_contact
+    # Slow every Shopify write down so the run can be killed in the middle.
+    talk.fault("shopify", method="POST", path_prefix="/admin/api", status=0, delay_ms=250, times=1000)
+    process = subprocess.Popen(["meltano", "run", *FORWARD], cwd=ROOT, env=talk.env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and len(talk.writes("shopify")) < 3 and process.poll() is None:
+            time.sleep(0.1)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    written_before_kill = len(talk.writes("shopify"))
+    assert written_before_kill >= 3
+    httpx_delete_faults(talk)
+
+    talk.run(*FORWARD)
+
+    customers = shopify_records(talk, "customers")
+    assert sorted(Counter(c["email"] for c in customers).values()) == [1, 1, 1, 1, 1]
+    products = shopify_records(talk, "products")
+    assert sorted(variant_sku(p) for p in products) == ["SKU-1001", "SKU-1002"]
+    assert len(shopify_records(talk, "orders")) == 2
+
+
+def httpx_delete_faults(talk: Talk) -> None:
+    import httpx
+    for url in talk.urls.values():
+        httpx.delete(f"{url}/_sandbox/faults", timeout=30)
+
+
+def test_rejected_records_are_reported_with_ids_and_reasons_and_the_rest_syncs(talk: Talk):
+    talk.load_fixture("poweroffice-shopify/rejects.json")
+    result = talk.run(*FORWARD, expect_ok=False)
+    assert result.returncode != 0, "a run with rejects must say so in its exit status"
+
+    rejects = talk.rejects()
+    reasons = {(r["source"]["entity"], r["source"]["id"]): r["reason"] for r in rejects}
+    assert ("customers", "302") in reasons and "email" in reasons[("customers", "302")]  # breaks the schema
+    assert ("customers", "303") in reasons and "Phone is invalid" in reasons[("customers", "303")]  # Shopify refuses
+    assert ("products", "402") in reasons and "Title" in reasons[("products", "402")]
+    emails = {c.get("email") for c in shopify_records(talk, "customers")}
+    assert "good.customer@example.no" in emails
+    skus = {variant_sku(p) for p in shopify_records(talk, "products")}
+    assert "GOOD-1" in skus and "BAD-TITLE" not in skus
+
+
+def test_no_configured_secret_appears_in_any_log_or_reject_file(talk: Talk):
+    talk.load_fixture("poweroffice-shopify/rejects.json")
+    talk.run(*FORWARD, expect_ok=False)
+    talk.run(*REVERSE)
+    talk.meltano("--log-level=debug", "run", *FORWARD)
+    text = talk.outputs()
+    for secret in SECRETS["poweroffice"] + SECRETS["shopify"]:
+        assert secret not in text
+    assert "Bearer ey" not in text and "Basic c2" not in text
