@@ -1,5 +1,9 @@
 """The sync rules a user relies on, as pure functions: no edit lost, newest wins, values beat blanks."""
-from talk.merge import changed, merge, settled
+from talk.merge import PENDING, changed, merge as merge_with_pending, needs_sync
+
+
+def merge(*args, **kwargs):
+    return merge_with_pending(*args, **kwargs)[0]
 
 PROPS = ["first_name", "last_name", "phone", "email"]
 SHADOW = {"first_name": "Ola", "last_name": "Nordmann", "phone": "111", "email": "ola@example.no"}
@@ -33,12 +37,26 @@ def test_first_contact_never_blanks_out_what_the_destination_holds():
     assert result == {"first_name": "Ola", "last_name": "Nordmann", "phone": "999", "email": "ola@example.no"}
 
 
-def test_a_pending_change_from_the_other_direction_is_carried_along():
-    # Neither side changed since its shadow, but the destination is behind the source.
+def test_a_change_pending_for_the_destination_is_carried_along():
+    # Neither side changed since its shadow, but an earlier run marked the phone pending here.
     incoming = {**SHADOW, "phone": "222"}
-    destination_shadow = dict(SHADOW)
+    destination_shadow = {**SHADOW, PENDING: ["phone"]}
     result = merge(PROPS, incoming, incoming, dict(SHADOW), destination_shadow, incoming_is_newer=False)
     assert result["phone"] == "222"
+
+
+def test_an_unchanged_record_is_not_rewritten_for_a_difference_of_presentation():
+    incoming = {**SHADOW, "last_name": "NORDMANN"}  # how the source has always shown it
+    result, pending = merge_with_pending(PROPS, incoming, incoming, dict(SHADOW), dict(SHADOW), incoming_is_newer=True)
+    assert result["last_name"] == "Nordmann"
+    assert pending == set()
+
+
+def test_what_only_the_destination_changed_is_pending_for_the_source():
+    incoming = dict(SHADOW)
+    destination = {**SHADOW, "phone": "222"}
+    result, pending = merge_with_pending(PROPS, incoming, SHADOW, destination, SHADOW, incoming_is_newer=True)
+    assert result["phone"] == "222" and pending == {"phone"}
 
 
 def test_changed_lists_properties_that_differ_from_the_shadow():
@@ -46,18 +64,19 @@ def test_changed_lists_properties_that_differ_from_the_shadow():
     assert changed({"first_name": "Ola", "phone": None}, None, ["first_name", "phone"]) == {"first_name"}
 
 
-def test_settled_when_every_linked_system_holds_the_same_common_properties():
-    record = {"first_name": "Ola", "phone": "1", "organisation_number": "9"}
-    shadows = {"shopify": {"first_name": "Ola", "phone": "1"}, "poweroffice": dict(record)}
-    comparable = {"shopify": {"first_name", "phone"}, "poweroffice": set(record)}
-    assert settled(record, shadows, comparable)
-    shadows["shopify"]["phone"] = "2"
-    assert not settled(record, shadows, comparable)
+def test_a_record_needs_syncing_when_it_changed_or_a_change_is_pending_elsewhere():
+    record = {"first_name": "Ola", "phone": "1"}
+    props = ["first_name", "phone"]
+    assert needs_sync(record, {}, "poweroffice", props)  # never synced
+    shadows = {"poweroffice": dict(record), "shopify": {"first_name": "Ola", "phone": "1"}}
+    assert not needs_sync(record, shadows, "poweroffice", props)  # an echo or an unchanged re-read
+    assert needs_sync({**record, "phone": "2"}, shadows, "poweroffice", props)
+    shadows["shopify"][PENDING] = ["phone"]
+    assert needs_sync(record, shadows, "poweroffice", props)
 
 
 def test_order_lines_compare_on_the_details_both_systems_carry():
-    ours = {"lines": [{"product_id": "p", "quantity": 2, "discount_percent": 0}]}
-    theirs = {"lines": [{"product_id": "p", "quantity": 2}]}
-    assert settled(ours, {"shopify": theirs}, {"shopify": {"lines"}})
-    theirs["lines"][0]["quantity"] = 3
-    assert not settled(ours, {"shopify": theirs}, {"shopify": {"lines"}})
+    from talk.merge import same
+    ours = [{"product_id": "p", "quantity": 2, "discount_percent": 0}]
+    assert same(ours, [{"product_id": "p", "quantity": 2}])
+    assert not same(ours, [{"product_id": "p", "quantity": 3}])

@@ -1,4 +1,4 @@
-"""Sync rules as pure functions: what changed, how two sides merge, when a record is settled."""
+"""Sync rules as pure functions: what changed, how two sides merge, what needs syncing."""
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -15,6 +15,9 @@ def changed(current: dict, shadow: dict | None, properties: Iterable[str]) -> se
     return {p for p in properties if p in current and not same(current.get(p), shadow.get(p))}
 
 
+PENDING = "_pending"
+
+
 def merge(
     properties: Iterable[str],
     incoming: dict,
@@ -22,36 +25,61 @@ def merge(
     destination: dict,
     destination_shadow: dict | None,
     incoming_is_newer: bool,
-) -> dict:
+) -> tuple[dict, set[str]]:
     """Field-level merge of a source record into the destination's current state.
 
-    - a property only the destination changed since the last sync keeps the destination's value;
+    Returns the merged record and the properties whose value came from the destination
+    because the destination changed them (those are pending for the source: the reverse
+    pipeline carries them back).
+
+    - a property only the source changed since the last sync takes the source's value;
+    - a property only the destination changed keeps the destination's value;
     - a property both changed goes to the newer side, except that a value beats an empty one;
-    - every other property takes the incoming value, so changes that are still on their way
-      (pending from an earlier run in the other direction) are carried along.
-    Properties the source does not map are left as the destination has them.
+    - a property neither changed keeps the destination's value, unless an earlier run marked
+      it pending for the destination (an edit made elsewhere that has not reached it yet).
+      Two systems may legitimately show one fact differently (an order line's title), and
+      an unchanged record must not be rewritten for that.
+    - first contact (no shadow of the destination yet): the source's value, but a value in
+      the destination is never blanked out.
     """
-    properties = [p for p in properties if p in incoming]
-    source_changed = changed(incoming, incoming_shadow, properties) if incoming_shadow is not None else set(properties)
-    dest_changed = (
-        changed(destination, destination_shadow, properties) if destination_shadow is not None else set()
-    )
     result = dict(destination)
+    from_destination: set[str] = set()
+    pending = set((destination_shadow or {}).get(PENDING, ()))
     for prop in properties:
-        theirs, ours = destination.get(prop), incoming.get(prop)
-        if prop in dest_changed and prop not in source_changed:
-            result[prop] = theirs
-        elif prop in dest_changed and prop in source_changed:
-            if _empty(ours) != _empty(theirs):
-                result[prop] = theirs if _empty(ours) else ours
+        if prop not in incoming:
+            continue
+        ours, theirs = incoming.get(prop), destination.get(prop)
+        if destination_shadow is None:
+            if _empty(ours) and not _empty(theirs):
+                from_destination.add(prop)
             else:
-                result[prop] = ours if incoming_is_newer else theirs
-        elif destination_shadow is None and _empty(ours) and not _empty(theirs):
-            # First contact with a record that already existed: never blank out what it holds.
-            result[prop] = theirs
+                result[prop] = ours
+            continue
+        source_changed = (not _empty(ours)) if incoming_shadow is None else not same(ours, incoming_shadow.get(prop))
+        destination_changed = not same(theirs, destination_shadow.get(prop))
+        if source_changed and destination_changed:
+            if _empty(ours) != _empty(theirs):
+                take_ours = not _empty(ours)
+            else:
+                take_ours = incoming_is_newer
+        elif source_changed or prop in pending:
+            take_ours = True
         else:
+            take_ours = False
+        if take_ours:
             result[prop] = ours
-    return result
+        elif destination_changed:
+            from_destination.add(prop)
+    return result, {p for p in from_destination if not same(result.get(p), incoming.get(p))}
+
+
+def needs_sync(record: dict, shadows: dict[str, dict], system: str, properties: Iterable[str]) -> bool:
+    """Whether a record read from `system` must go through the pipeline: it changed there since
+    the last sync (or was never synced), or an earlier run left a change pending elsewhere."""
+    own = shadows.get(system)
+    if own is None or changed(record, own, properties):
+        return True
+    return any(shadow.get(PENDING) for other, shadow in shadows.items() if other != system)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -66,13 +94,3 @@ def same(a: Any, b: Any) -> bool:
                 return False
         return True
     return a == b
-
-
-def settled(record: dict, shadows: dict[str, dict], comparable: dict[str, set[str]]) -> bool:
-    """True when every system linked to this record holds what the record says (on the
-    properties both map), i.e. forwarding it would change nothing anywhere."""
-    for system, shadow in shadows.items():
-        for prop in comparable.get(system, ()):
-            if prop in record and not same(record.get(prop), shadow.get(prop)):
-                return False
-    return True

@@ -129,15 +129,23 @@ class IdentityStore:
                 cursor.close()
         metadata.create_all(self.engine)
 
-    def _upsert(self, table: sa.Table, keys: list[str]):
-        """INSERT ... ON CONFLICT DO UPDATE for SQLite and PostgreSQL (executemany-friendly)."""
+    def _insert(self, table: sa.Table):
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        statement = insert(table)
+        return insert(table)
+
+    def _upsert(self, table: sa.Table, keys: list[str]):
+        """INSERT ... ON CONFLICT DO UPDATE for SQLite and PostgreSQL (executemany-friendly)."""
+        statement = self._insert(table)
         updates = {c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys}
         return statement.on_conflict_do_update(index_elements=keys, set_=updates)
+
+    def _insert_new(self, table: sa.Table, keys: list[str]):
+        """INSERT ... ON CONFLICT DO NOTHING: the first writer of a key wins (mapper and target
+        of one pipeline write match keys concurrently)."""
+        return self._insert(table).on_conflict_do_nothing(index_elements=keys)
 
     # -- links -----------------------------------------------------------------------------------
     def global_id(self, system: str, entity: str, native_id: str) -> str | None:
@@ -225,13 +233,7 @@ class IdentityStore:
         if not rows:
             return
         with self.engine.begin() as conn:
-            keys = [r["key"] for r in rows]
-            taken = set(conn.execute(
-                sa.select(match_keys.c.key).where(match_keys.c.talk_entity == talk_entity, match_keys.c.key.in_(keys))
-            ).scalars())
-            fresh = [r for r in rows if r["key"] not in taken]
-            if fresh:
-                conn.execute(match_keys.insert(), fresh)
+            conn.execute(self._insert_new(match_keys, ["talk_entity", "key"]), rows)
 
     # -- shadows ---------------------------------------------------------------------------------
     def shadow(self, global_id: str, system: str) -> dict | None:
@@ -280,11 +282,9 @@ class IdentityStore:
                 ))
             for row in shadow_rows:
                 self.save_shadow(conn=conn, **row)
-            for talk_entity, key, g in match_rows:
-                exists = conn.execute(sa.select(match_keys.c.global_id).where(
-                    match_keys.c.talk_entity == talk_entity, match_keys.c.key == key)).scalar()
-                if exists is None:
-                    conn.execute(match_keys.insert().values(talk_entity=talk_entity, key=key, global_id=g))
+            if match_rows:
+                conn.execute(self._insert_new(match_keys, ["talk_entity", "key"]),
+                             [{"talk_entity": e, "key": k, "global_id": g} for e, k, g in match_rows])
 
     # -- runs ------------------------------------------------------------------------------------
     def record_run(self, run_id: str, source: str, destination: str, counts: dict[str, dict[str, int]], dry_run: bool = False) -> None:

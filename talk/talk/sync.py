@@ -211,7 +211,7 @@ class Syncer:
         properties = [p for p in model.properties(entity.talk) if p in entity.outbound_properties()]
         incoming_time = _parse_time(record.get("updated_at") or source.get("updated_at"))
         destination_time = _parse_time(entity.native_updated_at(current))
-        merged = merge.merge(
+        merged, pending = merge.merge(
             properties,
             incoming=record,
             incoming_shadow=self.store.shadow(g, source["system"]),
@@ -229,10 +229,12 @@ class Syncer:
         if changes:
             current = self.client.update(entity.stream, entity.native_id(current), changes, current)
             outcome = "updated" if not first_contact else "linked"
-        self._commit(entity, record, current, new_link=first_contact)
+        self._commit(entity, record, current, new_link=first_contact, pending=pending)
         return outcome
 
-    def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool) -> None:
+    def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool, pending: set[str] = frozenset()) -> None:
+        """Link, and the two shadows: what the destination now holds, and what the source holds
+        plus the properties still pending for it (changed here, not yet carried back)."""
         g = record["id"]
         source = record["source"]
         link_rows = []
@@ -243,6 +245,10 @@ class Syncer:
             self.links.forget(self.system, entity.talk, g)
         stored_talk = entity.to_talk(stored, self.links)
         incoming = {p: record.get(p) for p in model.properties(entity.talk) if p in record}
+        previous = self.store.shadow(g, source["system"]) or {}
+        still_pending = {p for p in previous.get(merge.PENDING, ()) if not merge.same(incoming.get(p), stored_talk.get(p))}
+        if pending or still_pending:
+            incoming[merge.PENDING] = sorted(set(pending) | still_pending)
         shadow_rows = [
             dict(global_id=g, system=self.system, talk_entity=entity.talk, data=stored_talk,
                  native_updated_at=entity.native_updated_at(stored)),

@@ -193,7 +193,8 @@ def link_out(value: Any, ctx: Context) -> Any:
     return cast_out(native, ctx)
 
 
-def constant_out(value: Any, ctx: Context) -> Any:
+def constant(value: Any, ctx: Context) -> Any:
+    """A fixed value: a PowerOffice contact person is always a person."""
     return ctx.params.get("value")
 
 
@@ -210,5 +211,5 @@ TRANSFORMS: dict[str, tuple[Callable, Callable]] = {
     "kind_tag": (kind_tag_in, kind_tag_out),
     "enum": (enum_in, enum_out),
     "link": (link_in, link_out),
-    "constant": (lambda value, ctx: None, constant_out),
+    "constant": (constant, constant),
 }

@@ -68,7 +68,7 @@ class TalkMapper(InlineMapper):
         self.rejects = RejectLog(self.config.get("reject_log"))
         self.identities = SourceIdentities(self.store, system)
         self.joined = self.mapping.joined_streams()
-        self.comparable = self._comparable_properties()
+        self.properties = {e: self.mapping.inbound_properties(e) - model.DERIVED[e] for e in model.ENTITIES}
         self.schemas_sent: set[str] = set()
         # Parents (orders) are held until the end of input, their children (lines) collected
         # by parent id: taps emit a parent's children before or after it.
@@ -76,17 +76,6 @@ class TalkMapper(InlineMapper):
         self.held_children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.latest_state: dict | None = None
         self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
-
-    def _comparable_properties(self) -> dict[str, dict[str, set[str]]]:
-        """Per Talk entity and linked system: the properties both S and that system read."""
-        out: dict[str, dict[str, set[str]]] = {}
-        for entity in model.ENTITIES:
-            own = self.mapping.inbound_properties(entity) - model.DERIVED[entity]
-            out[entity] = {self.system: own}
-            for other in mappings.available_systems():
-                if other != self.system:
-                    out[entity][other] = own & mappings.load(other).inbound_properties(entity)
-        return out
 
     # -- Singer messages -------------------------------------------------------------------------
     def map_schema_message(self, message_dict: dict) -> Iterable[singer.Message]:
@@ -162,7 +151,7 @@ class TalkMapper(InlineMapper):
             return
         global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk)
         shadows = self.identities.shadows(entity.talk, global_id)
-        if shadows and not self.config.get("forward_unchanged") and merge.settled(talk, shadows, self.comparable[entity.talk]):
+        if not self.config.get("forward_unchanged") and not merge.needs_sync(talk, shadows, self.system, self.properties[entity.talk]):
             self.stats[entity.talk]["unchanged"] += 1
             return
         own_shadow = shadows.get(self.system)
