@@ -37,6 +37,10 @@ COMMON_SETTINGS = th.PropertiesList(
                 "flows' directions (talk/flows.yml)."),
     th.Property("fail_on_reject", th.BooleanType, default=True, description="Exit with status 3 "
                 "after the run when any record was rejected (all others are still synced)."),
+    th.Property("unknown_streams", th.StringType, default="fail", allowed_values=["fail", "reject"],
+                description="A stream that is not a Talk-model stream (customer, product, order): "
+                "'fail' stops at its SCHEMA message (the usual cause is a pipeline without mapper-talk); "
+                "'reject' puts its records in the reject log and goes on."),
 )
 
 
@@ -61,6 +65,16 @@ class TalkSink(TalkTargetSink):
         self.talk_target.syncer.sync(self.stream_name, record)
 
 
+class UnknownStreamSink(TalkTargetSink):
+    """Records of a stream that is not a Talk-model stream, when told to reject them."""
+
+    def process_record(self, record: dict, context: dict) -> None:
+        syncer = self.talk_target.syncer
+        syncer.rejects.add(stage="schema", system=syncer.system, stream=self.stream_name, record=record,
+                           reason=f"{self.stream_name!r} is not a Talk-model stream ({', '.join(model.ENTITIES)})")
+        syncer.counts[("?", self.stream_name)]["rejected"] += 1
+
+
 class StatsSink(TalkTargetSink):
     """Counts from the mapper (records it found unchanged and did not forward)."""
 
@@ -83,9 +97,14 @@ class TalkTarget(Target):
     def get_sink_class(self, stream_name: str):
         if stream_name == STATS_STREAM:
             return StatsSink
-        if stream_name not in model.ENTITIES:
-            raise ValueError(f"{self.name} takes Talk-model streams {', '.join(model.ENTITIES)}; got {stream_name!r}")
-        return TalkSink
+        if stream_name in model.ENTITIES:
+            return TalkSink
+        if self.config.get("unknown_streams") == "reject":
+            return UnknownStreamSink
+        raise ValueError(
+            f"{self.name} takes Talk-model streams ({', '.join(model.ENTITIES)}), not {stream_name!r}. "
+            f"Put mapper-talk between the tap and the target: meltano run tap-X mapper-talk {self.name}"
+        )
 
     @property
     def syncer(self) -> Syncer:
