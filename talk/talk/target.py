@@ -82,6 +82,7 @@ class StatsSink(TalkTargetSink):
         tally = self.talk_target.syncer.counts[(record["source"], record["entity"])]
         for key in ("unchanged", "rejected"):
             tally[key] += int(record.get(key) or 0)
+        tally.setdefault("created", 0)  # so that a run with nothing to do is recorded too
 
 
 class TalkTarget(Target):

@@ -124,16 +124,16 @@ class TalkMapper(InlineMapper):
                 self._write_messages(self._map(entity, record))
         self.held_parents.clear()
         self.identities.flush()
-        if any(self.stats.values()):
-            self._write_messages(self._talk_stats())
+        # Always: the target learns the source system and records the run even when nothing changed.
+        self._write_messages(self._talk_stats())
         if self.latest_state is not None:
             self.write_message(singer.StateMessage(self.latest_state))
         super().process_endofpipe()
 
     def _talk_stats(self) -> Iterable[singer.Message]:
         yield singer.SchemaMessage(STATS_STREAM, STATS_SCHEMA, [])
-        for entity, counts in self.stats.items():
-            yield singer.RecordMessage(STATS_STREAM, {"source": self.system, "entity": entity, **counts})
+        for entity in sorted({e.talk for e in self.mapping.entities.values()}):
+            yield singer.RecordMessage(STATS_STREAM, {"source": self.system, "entity": entity, **self.stats[entity]})
 
     # -- one record ------------------------------------------------------------------------------
     def _map(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
