@@ -1,0 +1,124 @@
+"""Drives the real thing for end-to-end tests and benchmarks: sandboxes over HTTP, `meltano run`
+as a user runs it, each project isolated in its own directory."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import httpx
+
+from talk.rejects import read as read_rejects
+from talk.store import IdentityStore
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+SECRETS = {
+    "poweroffice": ["sandbox-application-key", "sandbox-client-key", "sandbox-subscription-key"],
+    "shopify": ["shpat_sandbox_token"],
+}
+
+
+class Talk:
+    """One isolated Talk project: its own identity store, reject log and Meltano state."""
+
+    def __init__(self, urls: dict[str, str], workdir: Path):
+        self.urls = urls
+        self.workdir = workdir
+        self.store_url = f"sqlite:///{workdir}/talk.db"
+        self.reject_path = workdir / "rejects.jsonl"
+        self.env = {
+            **os.environ,
+            "TALK_STORE_URL": self.store_url,
+            "TALK_REJECT_LOG": str(self.reject_path),
+            "MELTANO_DATABASE_URI": f"sqlite:///{workdir}/meltano.db",
+            "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+            "TAP_POWEROFFICE_BASE_URL": f"{urls['poweroffice']}/v2",
+            "TARGET_POWEROFFICE_BASE_URL": f"{urls['poweroffice']}/v2",
+            "TAP_SHOPIFY_BASE_URL": urls["shopify"],
+            "TARGET_SHOPIFY_BASE_URL": urls["shopify"],
+        }
+        self.runs: list[subprocess.CompletedProcess] = []
+
+    # -- meltano -------------------------------------------------------------------------------
+    def meltano(self, *args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            ["meltano", *args], cwd=ROOT, env={**self.env, **(env or {})}, capture_output=True, text=True,
+            timeout=timeout,
+        )
+        self.runs.append(result)
+        return result
+
+    def run(self, *pipeline: str, env: dict | None = None, expect_ok: bool = True) -> subprocess.CompletedProcess:
+        result = self.meltano("run", *pipeline, env=env)
+        if expect_ok and result.returncode != 0:
+            raise AssertionError(f"meltano run {' '.join(pipeline)} failed ({result.returncode}):\n{result.stderr[-6000:]}")
+        return result
+
+    def run_job(self, job: str = "poweroffice-shopify", **kwargs) -> subprocess.CompletedProcess:
+        return self.run(job, **kwargs)
+
+    # -- sandboxes -----------------------------------------------------------------------------
+    def reset(self) -> None:
+        for url in self.urls.values():
+            httpx.post(f"{url}/_sandbox/reset", timeout=30).raise_for_status()
+
+    def load(self, system: str, entity: str, records: list[dict]) -> list[dict]:
+        response = httpx.post(f"{self.urls[system]}/_sandbox/load/{entity}", json=records, timeout=60)
+        response.raise_for_status()
+        return response.json()["records"]
+
+    def load_fixture(self, name: str) -> dict[str, dict[str, list[dict]]]:
+        data = json.loads((FIXTURES / name).read_text())
+        stored: dict[str, dict[str, list[dict]]] = {}
+        for system, entities in data.items():
+            for entity, records in entities.items():
+                stored.setdefault(system, {})[entity] = self.load(system, entity, records)
+        return stored
+
+    def records(self, system: str, entity: str) -> list[dict]:
+        response = httpx.get(f"{self.urls[system]}/_sandbox/records/{entity}", timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def log(self, system: str) -> list[dict]:
+        return httpx.get(f"{self.urls[system]}/_sandbox/log", timeout=60).json()
+
+    def clear_logs(self) -> None:
+        for url in self.urls.values():
+            httpx.delete(f"{url}/_sandbox/log", timeout=30)
+
+    def writes(self, system: str) -> list[dict]:
+        """Requests that changed data: REST methods other than GET (token requests excluded),
+        GraphQL mutations."""
+        out = []
+        for entry in self.log(system):
+            if entry.get("operation"):
+                if entry["operation"] == "mutation":
+                    out.append(entry)
+            elif entry["method"] not in ("GET", "HEAD") and "/OAuth/Token" not in entry["path"]:
+                out.append(entry)
+        return out
+
+    def settings(self, system: str, **values) -> dict:
+        return httpx.post(f"{self.urls[system]}/_sandbox/settings", json=values, timeout=30).json()
+
+    def fault(self, system: str, **rule) -> None:
+        httpx.post(f"{self.urls[system]}/_sandbox/faults", json=rule, timeout=30).raise_for_status()
+
+    # -- the store and the reject log -----------------------------------------------------------
+    @property
+    def store(self) -> IdentityStore:
+        return IdentityStore(self.store_url)
+
+    def rejects(self) -> list[dict]:
+        return read_rejects(self.reject_path)
+
+    def outputs(self) -> str:
+        """Everything the runs printed plus the reject log: where a secret must never appear."""
+        text = "".join(r.stdout + r.stderr for r in self.runs)
+        if self.reject_path.exists():
+            text += self.reject_path.read_text()
+        return text
