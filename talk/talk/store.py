@@ -84,8 +84,13 @@ GLOBAL_ID_NAMESPACE = uuid.UUID("5f0c2f6e-3c57-4d8e-9a0e-7a1c0b9d7e11")
 
 def new_global_id(system: str, entity: str, native_id: str) -> str:
     """Deterministic: the same native record gets the same global id even if a run that
-    assigned it died before its link was committed."""
-    return str(uuid.uuid5(GLOBAL_ID_NAMESPACE, f"{system}/{entity}/{native_id}"))
+    assigned it died before its link was committed. (A name-based UUID, version 5 layout,
+    computed without the uuid module's object overhead: the mapper makes one per new record.)"""
+    digest = bytearray(hashlib.sha1(GLOBAL_ID_NAMESPACE.bytes + f"{system}/{entity}/{native_id}".encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def state_hash(data: dict) -> str:

@@ -50,7 +50,8 @@ class SourceIdentities:
         if found:
             return found
         keys = self._keys(talk_entity)
-        for key in match_keys(talk_entity, talk):
+        record_keys = match_keys(talk_entity, talk)
+        for key in record_keys:
             candidate = keys.get(key)
             # Match only onto an identity this system has no record for yet: two records of one
             # system sharing an email are two customers, not one.
@@ -59,7 +60,7 @@ class SourceIdentities:
                 break
         found = found or new_global_id(self.system, stream, native_id)
         self._add_link(stream, native_id, found, talk_entity)
-        for key in match_keys(talk_entity, talk):
+        for key in record_keys:
             if key not in keys:
                 keys[key] = found
                 self.pending_keys.setdefault(talk_entity, []).append((key, found))
