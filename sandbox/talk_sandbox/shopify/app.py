@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from graphql import (
     FragmentDefinitionNode,
     GraphQLError,
@@ -20,6 +21,7 @@ from ..common.emulator import Emulator
 from ..common.ratelimit import LeakyBucket
 from . import resolvers  # noqa: F401  (binds resolvers onto the schema)
 from . import model, rest, seed
+from .bulk import BulkOperations
 from .cost import CostCalculator
 from .schema import schema
 from .store import ShopifyStore
@@ -42,11 +44,17 @@ class ShopifyEmulator(Emulator):
         "single_query_max_cost": 1000,
         "rest_bucket_max": 40,
         "rest_leak_rate": 2,
+        # Bulk query operations: seconds an operation stays RUNNING, and an error code to fail
+        # the next operations with (e.g. "INTERNAL_SERVER_ERROR"; null for none).
+        "bulk_delay_seconds": 0.2,
+        "bulk_error_code": None,
     }
 
     def __init__(self, directory=None, settings=None):
         super().__init__(directory, settings)
         self.store = ShopifyStore(self.store.engine.url.database)
+        self.bulk = BulkOperations(self, Path(self.store.engine.url.database).parent / "shopify-bulk")
+        self.store.bulk = self.bulk
         self.cost_bucket = LeakyBucket(self.settings["cost_bucket_max"], self.settings["cost_restore_rate"])
         self.rest_bucket = LeakyBucket(self.settings["rest_bucket_max"], self.settings["rest_leak_rate"])
         self.throttled = 0
@@ -98,6 +106,15 @@ class ShopifyEmulator(Emulator):
             self.throttled = self.max_cost_exceeded = 0
             return {"throttled": 0, "max_cost_exceeded": 0}
 
+        @app.get("/bulk-operation-outputs/{name}")
+        def bulk_output(name: str, signature: str = ""):
+            """A bulk operation's JSONL result (Shopify's signed storage URL: no access token)."""
+            match = re.fullmatch(r"(\d+)\.jsonl", name)
+            number = int(match.group(1)) if match else None
+            if number is None or not self.bulk.signature_ok(number, signature) or not self.bulk.path(number).exists():
+                return JSONResponse({"error": "AccessDenied"}, status_code=403)
+            return FileResponse(self.bulk.path(number), media_type="application/jsonl")
+
         rest.add_routes(self, app)
 
     def cost_extension(self, requested: int | None, actual: int | None) -> dict:
@@ -119,6 +136,13 @@ class ShopifyEmulator(Emulator):
             return 200, {"errors": messages, "extensions": self.cost_extension(0, 0)}
         fields = [s.name.value for s in operation.selection_set.selections if hasattr(s, "name")]
         request.scope.setdefault("state", {})["graphql"] = {"operation": operation.operation.value, "root_fields": fields}
+        version = request.path_params.get("version", "")
+        if "bulkOperation" in fields and operation.operation.value == "query" and version != "unstable" and version < "2026-01":
+            # QueryRoot.bulkOperation(id:) arrived in 2026-01; earlier versions read it through node(id:).
+            return 200, {"errors": [{"message": "Field 'bulkOperation' doesn't exist on type 'QueryRoot'",
+                                     "extensions": {"code": "undefinedField", "typeName": "QueryRoot", "fieldName": "bulkOperation"}}],
+                         "extensions": self.cost_extension(0, 0)}
+        self.bulk.base_url = str(request.base_url).rstrip("/")
         variables = get_variable_values(schema, operation.variable_definitions or [], body.get("variables") or {})
         if isinstance(variables, list):
             return 200, {"errors": [e.formatted for e in variables], "extensions": self.cost_extension(0, 0)}

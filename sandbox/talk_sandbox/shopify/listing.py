@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import contextvars
 import json
 import re
 from datetime import datetime, timezone
@@ -10,6 +11,8 @@ from typing import Any, Callable
 from graphql import GraphQLError
 
 MAX_PAGE = 250
+# Set while a bulk operation runs its query: connections ignore pagination and return every node.
+BULK: contextvars.ContextVar[bool] = contextvars.ContextVar("shopify_bulk", default=False)
 TERM = re.compile(r"""(-)?(?:(\w+):(>=|<=|>|<)?('[^']*'|"[^"]*"|\S+)|('[^']*'|"[^"]*"|\S+))""")
 
 
@@ -90,6 +93,11 @@ def decode_cursor(cursor: str) -> tuple:
 
 def paginate(items: list, sort_key: Callable[[Any], tuple], args: dict) -> dict:
     """A Relay connection page of `items` (already filtered) as Shopify pages them."""
+    if BULK.get():
+        args = {"reverse": args.get("reverse"), "first": None, "last": None}
+        ordered = sorted(items, key=sort_key, reverse=bool(args["reverse"]))
+        return {"edges": [{"cursor": encode_cursor(sort_key(i)), "node": i} for i in ordered], "nodes": ordered,
+                "pageInfo": {"hasNextPage": False, "hasPreviousPage": False, "startCursor": None, "endCursor": None}}
     first, last = args.get("first"), args.get("last")
     if first is None and last is None:
         raise GraphQLError("you must provide one of first or last")

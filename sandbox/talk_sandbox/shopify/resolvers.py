@@ -110,13 +110,16 @@ def _field(type_name: str, field: str, resolver: Callable) -> None:
 
 # -- queries -----------------------------------------------------------------------------
 def _node(_, info, id):
+    if gid_kind(id) == "BulkOperation":
+        return info.context.bulk.get(gid_number(id))
     found = info.context.by_gid(id)
     return found[1] if found else None
 
 
 def _resolve_type(value, info, abstract_type):
     return {"Customer": "Customer", "Product": "Product", "Order": "Order", "ProductVariant": "ProductVariant",
-            "Metafield": "Metafield", "MailingAddress": "MailingAddress", "Location": "Location"}.get(gid_kind(value.get("id")))
+            "Metafield": "Metafield", "MailingAddress": "MailingAddress", "Location": "Location",
+            "BulkOperation": "BulkOperation"}.get(gid_kind(value.get("id")))
 
 
 schema.type_map["Node"].resolve_type = _resolve_type
@@ -138,6 +141,30 @@ _field("QueryRoot", "customers", lambda _, info, **args: _listing("customers", i
 _field("QueryRoot", "products", lambda _, info, **args: _listing("products", info.context.cached("products"), args, info.context))
 _field("QueryRoot", "orders", lambda _, info, **args: _listing("orders", info.context.cached("orders"), args, info.context))
 _field("QueryRoot", "productVariants", lambda _, info, **args: _listing("variants", _all_variants(info.context), args, info.context))
+
+def _count(entity: str):
+    """`customersCount` / `productsCount` / `ordersCount`: a Count of the documents matching `query`."""
+    def resolve(_, info, query=None, limit=10000):
+        store: ShopifyStore = info.context
+        terms = parse_query(query)
+        found = sum(1 for d in store.cached(entity)
+                    if matches(terms, lambda f, d=d: _search_field(entity, d, f, store), lambda d=d: _free_text(d)))
+        if limit is not None and found > limit:
+            return {"count": limit, "precision": "AT_LEAST"}
+        return {"count": found, "precision": "EXACT"}
+    return resolve
+
+
+for _entity in ("customers", "products", "orders"):
+    _field("QueryRoot", f"{_entity}Count", _count(_entity))
+
+
+def _bulk_of_type(_, info, type="QUERY"):
+    return info.context.bulk.current() if type == "QUERY" else None
+
+
+_field("QueryRoot", "currentBulkOperation", _bulk_of_type)
+_field("QueryRoot", "bulkOperation", lambda _, info, id: info.context.bulk.get(gid_number(id)) if gid_kind(id) == "BulkOperation" else None)
 
 for _type in ("Customer", "Product", "ProductVariant", "Order"):
     _field(_type, "metafield", _metafield)
@@ -431,6 +458,8 @@ _field("Mutation", "productVariantsBulkUpdate", variants_bulk(create=False))
 _field("Mutation", "metafieldsSet", metafields_set)
 _field("Mutation", "orderCreate", order_create)
 _field("Mutation", "orderUpdate", order_update)
+_field("Mutation", "bulkOperationRunQuery", lambda _, info, query: info.context.bulk.run(schema, query))
+_field("Mutation", "bulkOperationCancel", lambda _, info, id: info.context.bulk.cancel(gid_number(id) if gid_kind(id) == "BulkOperation" else None))
 
 
 def ensure_error(message: str) -> GraphQLError:

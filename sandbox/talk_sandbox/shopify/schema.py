@@ -9,6 +9,13 @@ scalar Decimal
 scalar Money
 scalar URL
 scalar JSON
+scalar UnsignedInt64
+
+enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }
+enum BulkOperationErrorCode { ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }
+enum BulkOperationType { MUTATION QUERY }
+enum BulkOperationUserErrorCode { INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }
+enum CountPrecision { AT_LEAST EXACT }
 
 enum CustomerState { DISABLED INVITED ENABLED DECLINED }
 enum ProductStatus { ACTIVE ARCHIVED DRAFT }
@@ -176,6 +183,26 @@ type Location implements Node { id: ID! name: String! isActive: Boolean! }
 type LocationEdge { cursor: String! node: Location! }
 type LocationConnection { edges: [LocationEdge!]! nodes: [Location!]! pageInfo: PageInfo! }
 
+type Count { count: Int! precision: CountPrecision! }
+
+type BulkOperation implements Node {
+  id: ID!
+  status: BulkOperationStatus!
+  errorCode: BulkOperationErrorCode
+  type: BulkOperationType!
+  createdAt: DateTime!
+  completedAt: DateTime
+  objectCount: UnsignedInt64!
+  rootObjectCount: UnsignedInt64!
+  fileSize: UnsignedInt64
+  url: URL
+  partialDataUrl: URL
+  query: String!
+}
+type BulkOperationUserError { field: [String!] message: String! code: BulkOperationUserErrorCode }
+type BulkOperationRunQueryPayload { bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]! }
+type BulkOperationCancelPayload { bulkOperation: BulkOperation userErrors: [UserError!]! }
+
 type Shop { id: ID! name: String! email: String! myshopifyDomain: String! currencyCode: CurrencyCode! ianaTimezone: String! }
 
 type QueryRoot {
@@ -192,6 +219,11 @@ type QueryRoot {
   locations(first: Int, after: String, last: Int, before: String): LocationConnection!
   order(id: ID!): Order
   orders(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: OrderSortKeys, query: String): OrderConnection!
+  customersCount(query: String, limit: Int = 10000): Count
+  productsCount(query: String, limit: Int = 10000): Count
+  ordersCount(query: String, limit: Int = 10000): Count
+  currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
+  bulkOperation(id: ID!): BulkOperation
 }
 
 type UserError { field: [String!] message: String! }
@@ -292,6 +324,8 @@ type Mutation {
   metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
   orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput): OrderCreatePayload
   orderUpdate(input: OrderInput!): OrderUpdatePayload
+  bulkOperationRunQuery(query: String!): BulkOperationRunQueryPayload
+  bulkOperationCancel(id: ID!): BulkOperationCancelPayload
 }
 
 schema { query: QueryRoot mutation: Mutation }

@@ -83,6 +83,8 @@ class ShopifyStore(DocumentStore):
     def reset(self) -> None:
         super().reset()
         self._drop()
+        if getattr(self, "bulk", None) is not None:
+            self.bulk.clear()
 
     def cached(self, entity: str) -> list[dict]:
         """Every document of an entity (shared objects: callers must not mutate them)."""
