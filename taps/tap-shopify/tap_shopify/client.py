@@ -10,7 +10,7 @@ from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams import GraphQLStream
 
-from . import records
+from . import bulk, records
 from .auth import ShopifyAuthenticator
 from .cost_pacer import CostPacer, error_messages, estimate_cost, is_throttled, page_size
 
@@ -91,10 +91,47 @@ class ShopifyStream(GraphQLStream):
 
     def get_url_params(self, context, next_page_token) -> dict:
         variables: dict[str, t.Any] = {"first": self.page_size, "after": next_page_token}
-        start = self.get_starting_replication_key_value(context)
-        if start:
-            variables["query"] = f"updated_at:>='{start}'"
+        search = self.search_filter(context)
+        if search:
+            variables["query"] = search
         return variables
+
+    def search_filter(self, context) -> str | None:
+        """The incremental filter of this run (the paged read and the bulk read use the same)."""
+        start = self.get_starting_replication_key_value(context)
+        return f"updated_at:>='{start}'" if start else None
+
+    def get_records(self, context) -> t.Iterable[dict]:
+        """Many records to read: one bulk operation; few: page through the connection."""
+        nodes = self.bulk_nodes(context)
+        if nodes is None:
+            yield from super().get_records(context)
+        else:
+            yield from nodes  # post_process turns each node into a record, as for a page
+
+    def bulk_nodes(self, context) -> list[dict] | None:
+        """The nodes read by a bulk operation, or None when this read should be paged."""
+        threshold = bulk.threshold(self.config)
+        if threshold <= 0:
+            return None
+        search = self.search_filter(context)
+        body = self._graphql(bulk.count_query(self.entity), {"query": search})
+        count = ((body.get("data") or {}).get(f"{self.entity}Count") or {}).get("count") or 0
+        if count <= threshold:
+            return None
+        runner = bulk.BulkRunner(
+            lambda query, variables: self._graphql(query, variables).get("data") or {},
+            interval=bulk.poll_interval(self.config), limit=bulk.timeout(self.config),
+        )
+        try:
+            nodes = runner.read(self.entity, self.namespaces, search)
+        except bulk.BulkUnavailable as exc:
+            self.logger.warning("%s: bulk read unavailable (%s); reading page by page", self.name, exc)
+            return None
+        self.logger.info("%s: %d of %d records read by bulk operation %s after %d polls",
+                         self.name, len(nodes), count, (runner.operation or {}).get("id"), runner.polls)
+        self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
+        return nodes
 
     def get_new_paginator(self) -> PageInfoPaginator:
         return PageInfoPaginator(self.entity)

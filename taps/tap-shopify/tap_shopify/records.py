@@ -77,11 +77,15 @@ def node_query(entity: str, namespaces: list[str]) -> str:
 
 
 def nested_page_query(entity: str) -> str:
+    from .cost_pacer import SINGLE_QUERY_MAX, page_size
+
     root = entity[:-1]
     field, selection = NESTED[entity]
+    # As many nested nodes as fit in one query (line items cost 9 points each: 110, not 250).
+    first = page_size(selection, 250, SINGLE_QUERY_MAX - 1)
     return (
         f"query TalkMore($id: ID!, $after: String) {{ {root}(id: $id) {{ "
-        f"{field}(first: 250, after: $after) {{ nodes {{ {selection} }} pageInfo {{ hasNextPage endCursor }} }} }} }}"
+        f"{field}(first: {first}, after: $after) {{ nodes {{ {selection} }} pageInfo {{ hasNextPage endCursor }} }} }} }}"
     )
 
 

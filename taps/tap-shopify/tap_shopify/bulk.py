@@ -1,0 +1,239 @@
+"""Large reads through Shopify's bulk query operations, shared by the tap and target-shopify's client.
+
+A connection read page by page costs a request per few records once nested connections (line
+items, variants, metafields) are selected, because a single query may not cost more than 1000
+points. A bulk operation reads the whole connection in one server-side job: one
+`bulkOperationRunQuery` mutation (10 points), a few status polls, one JSONL download.
+
+The JSONL has a line per node of the top-level connection and a line per node of each nested
+connection carrying `__parentId`. `reassemble` puts the nested nodes back under their parents
+(`{"nodes": [...]}`, as a paged query answers), so `records.to_record` turns both into the
+same record, and returns the nodes in `updatedAt` order, as the paged read (sortKey UPDATED_AT).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from typing import Any, Callable, Iterable, Iterator
+
+import requests
+
+from . import records
+
+log = logging.getLogger("tap_shopify.bulk")
+
+DEFAULT_THRESHOLD = 250
+DEFAULT_POLL_INTERVAL = 1.0
+DEFAULT_POLL_MAX_INTERVAL = 30.0
+DEFAULT_TIMEOUT = 3600.0
+ACTIVE = ("CREATED", "RUNNING", "CANCELING")
+
+RUN = (
+    "mutation TalkBulkRun($query: String!) { bulkOperationRunQuery(query: $query) { "
+    "bulkOperation { id status } userErrors { field message code } } }"
+)
+POLL = (
+    "query TalkBulkPoll($id: ID!) { node(id: $id) { ... on BulkOperation { "
+    "id status errorCode objectCount rootObjectCount fileSize url partialDataUrl } } }"
+)
+CURRENT = "query TalkBulkCurrent { currentBulkOperation(type: QUERY) { id status } }"
+CANCEL = "mutation TalkBulkCancel($id: ID!) { bulkOperationCancel(id: $id) { bulkOperation { id status } userErrors { field message } } }"
+
+# A nested node's kind (from its gid) -> the connection field it belongs to in the parent node.
+CHILD_FIELD = {"LineItem": "lineItems", "ProductVariant": "variants", "Metafield": "metafields_bulk"}
+
+
+class BulkUnavailable(Exception):
+    """The bulk path cannot deliver (refused, failed, canceled, timed out): read page by page instead."""
+
+
+# -- settings ----------------------------------------------------------------------------
+def threshold(config: Any) -> int:
+    value = config.get("bulk_threshold")
+    return DEFAULT_THRESHOLD if value is None else int(value)
+
+
+def poll_interval(config: Any) -> float:
+    value = config.get("bulk_poll_interval")
+    return DEFAULT_POLL_INTERVAL if value is None else float(value)
+
+
+def timeout(config: Any) -> float:
+    value = config.get("bulk_timeout")
+    return DEFAULT_TIMEOUT if value is None else float(value)
+
+
+# -- queries -----------------------------------------------------------------------------
+def count_query(entity: str) -> str:
+    """`customersCount` / `productsCount` / `ordersCount` with the stream's search filter."""
+    return f"query TalkCount($query: String) {{ {entity}Count(query: $query) {{ count precision }} }}"
+
+
+def _metafields(namespaces: list[str]) -> str:
+    return " ".join(
+        f"metafields_{n}: metafields(namespace: {json.dumps(ns)}) {{ edges {{ node {{ id namespace key value }} }} }}"
+        for n, ns in enumerate(namespaces)
+    )
+
+
+def bulk_selection(entity: str, namespaces: list[str]) -> str:
+    """The paged selection of `records`, with whole nested connections (bulk ignores page sizes)."""
+    if entity == "customers":
+        return (
+            "id firstName lastName email phone note tags state createdAt updatedAt "
+            f"defaultAddress {{ {records.ADDRESS} }} addresses(first: {records.NESTED_PAGE['addresses']}) {{ {records.ADDRESS} }} "
+            + _metafields(namespaces)
+        )
+    if entity == "products":
+        return (
+            "id title handle descriptionHtml vendor productType status tags createdAt updatedAt "
+            f"variants {{ edges {{ node {{ {records.VARIANT} }} }} }} " + _metafields(namespaces)
+        )
+    if entity == "orders":
+        return (
+            "id name email poNumber note currencyCode createdAt updatedAt processedAt cancelledAt "
+            "displayFinancialStatus customer { id email } "
+            f"currentTotalPriceSet {{ {records.MONEY} }} totalPriceSet {{ {records.MONEY} }} "
+            f"subtotalPriceSet {{ {records.MONEY} }} totalTaxSet {{ {records.MONEY} }} "
+            f"lineItems {{ edges {{ node {{ {records.LINE_ITEM} }} }} }} " + _metafields(namespaces)
+        )
+    raise ValueError(f"no bulk selection for {entity!r}")
+
+
+def bulk_query(entity: str, namespaces: list[str], search: str | None = None) -> str:
+    """The document for bulkOperationRunQuery (no variables there: the filter is inlined)."""
+    arguments = (f"query: {json.dumps(search)}, " if search else "") + "sortKey: UPDATED_AT"
+    return f"{{ {entity}({arguments}) {{ edges {{ node {{ {bulk_selection(entity, namespaces)} }} }} }} }}"
+
+
+# -- results -----------------------------------------------------------------------------
+def _kind(gid: Any) -> str | None:
+    match = re.match(r"gid://shopify/(\w+)/", str(gid or ""))
+    return match.group(1) if match else None
+
+
+def _number(gid: Any) -> int:
+    match = re.search(r"/(\d+)(?:\?|$)", str(gid or ""))
+    return int(match.group(1)) if match else 0
+
+
+def reassemble(lines: Iterable[dict]) -> list[dict]:
+    """Top-level nodes with their nested connections as `{"nodes": [...]}`, oldest `updatedAt` first."""
+    roots: dict[str, dict] = {}
+    waiting: list[dict] = []
+    for line in lines:
+        if "__parentId" in line:
+            waiting.append(line)
+        else:
+            roots[line["id"]] = line
+    for line in waiting:
+        child = dict(line)
+        parent = roots.get(child.pop("__parentId"))
+        field = CHILD_FIELD.get(_kind(child.get("id")) or "")
+        if parent is None or field is None:
+            continue  # a grandchild or an unknown kind: nothing the records select
+        parent.setdefault(field, {"nodes": []})["nodes"].append(child)
+    return sorted(roots.values(), key=lambda node: (node.get("updatedAt") or "", _number(node.get("id"))))
+
+
+def download_lines(url: str, request_timeout: float = 300.0, tries: int = 5) -> Iterator[dict]:
+    """The JSONL behind a signed URL: no Shopify token is sent to the storage host."""
+    for attempt in range(tries):
+        try:
+            response = requests.get(url, timeout=request_timeout)
+        except requests.RequestException:
+            if attempt == tries - 1:
+                raise BulkUnavailable("bulk result download failed") from None
+            time.sleep(min(30.0, 0.5 * 2**attempt))
+            continue
+        if response.status_code >= 500 or response.status_code == 429:
+            if attempt == tries - 1:
+                raise BulkUnavailable(f"bulk result download answered {response.status_code}")
+            time.sleep(min(30.0, 0.5 * 2**attempt))
+            continue
+        if response.status_code != 200:
+            raise BulkUnavailable(f"bulk result download answered {response.status_code}")
+        response.encoding = "utf-8"
+        return iter([json.loads(line) for line in response.text.splitlines() if line.strip()])
+    raise BulkUnavailable("bulk result download failed")
+
+
+# -- running one -------------------------------------------------------------------------
+class BulkRunner:
+    """Start a bulk query, poll it with backoff until it finishes, and fetch its lines.
+
+    `graphql(query, variables)` returns a response's `data` (paced, errors raised);
+    `download(url)` yields the JSONL lines as dicts.
+    """
+
+    def __init__(
+        self,
+        graphql: Callable[[str, dict], dict],
+        download: Callable[[str], Iterable[dict]] = download_lines,
+        interval: float = DEFAULT_POLL_INTERVAL,
+        max_interval: float = DEFAULT_POLL_MAX_INTERVAL,
+        limit: float = DEFAULT_TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.graphql = graphql
+        self.download = download
+        self.interval = max(0.0, interval)
+        self.max_interval = max(self.interval, max_interval)
+        self.limit = limit
+        self.sleep = sleep
+        self.clock = clock
+        self.polls = 0
+        self.operation: dict | None = None
+
+    def run(self, query: str) -> list[dict]:
+        deadline = self.clock() + self.limit
+        operation_id = self._start(query, deadline)
+        self.operation = self._wait(operation_id, deadline, cancel_on_timeout=True)
+        status = self.operation.get("status")
+        if status != "COMPLETED":
+            raise BulkUnavailable(f"bulk operation {operation_id} ended {status} ({self.operation.get('errorCode')})")
+        url = self.operation.get("url")
+        if not url:
+            return []  # Shopify gives no file when nothing matched
+        return list(self.download(url))
+
+    def read(self, entity: str, namespaces: list[str], search: str | None = None) -> list[dict]:
+        """The entity's nodes matching `search`, reassembled, oldest `updatedAt` first."""
+        return reassemble(self.run(bulk_query(entity, namespaces, search)))
+
+    def _start(self, query: str, deadline: float) -> str:
+        while True:
+            payload = self.graphql(RUN, {"query": query}).get("bulkOperationRunQuery") or {}
+            errors = payload.get("userErrors") or []
+            if not errors and (payload.get("bulkOperation") or {}).get("id"):
+                return payload["bulkOperation"]["id"]
+            busy = [e for e in errors if e.get("code") == "OPERATION_IN_PROGRESS" or "already in progress" in (e.get("message") or "")]
+            if not busy:
+                raise BulkUnavailable("bulkOperationRunQuery refused: " + "; ".join(e.get("message", "") for e in errors))
+            # Another bulk query of this app (a target's index, another run) holds the shop's slot:
+            # wait for it to end, then ask again.
+            current = (self.graphql(CURRENT, {}).get("currentBulkOperation") or {})
+            if current.get("id"):
+                log.info("waiting for bulk operation %s to finish before starting ours", current["id"])
+                self._wait(current["id"], deadline, cancel_on_timeout=False)
+            elif self.clock() >= deadline:
+                raise BulkUnavailable("another bulk operation kept running")
+            else:
+                self.sleep(self.interval)
+
+    def _wait(self, operation_id: str, deadline: float, cancel_on_timeout: bool) -> dict:
+        interval = self.interval
+        while True:
+            if self.clock() + interval > deadline:
+                if cancel_on_timeout:
+                    self.graphql(CANCEL, {"id": operation_id})
+                raise BulkUnavailable(f"bulk operation {operation_id} did not finish in time")
+            self.sleep(interval)
+            self.polls += 1
+            operation = self.graphql(POLL, {"id": operation_id}).get("node") or {}
+            if operation.get("status") not in ACTIVE:
+                return operation
+            interval = min(self.max_interval, max(interval * 1.5, 0.05))
