@@ -10,7 +10,7 @@ import logging
 from typing import Any, Iterable
 
 from talk.http import ApiError, ApiSession
-from tap_shopify import records
+from tap_shopify import bulk, records
 from tap_shopify.auth import TOKEN_HEADER
 from tap_shopify.client import DEFAULT_API_VERSION, admin_base_url
 from tap_shopify.cost_pacer import CostPacer, error_messages, estimate_cost, is_throttled, page_size
@@ -140,7 +140,33 @@ class ShopifyClient:
         return self._complete(entity, node) if node else None
 
     def index(self, entity: str) -> Iterable[dict]:
+        """Every record of the entity: one bulk operation when the shop holds more than
+        `bulk_threshold` (tap-shopify's setting, default 250; 0 disables), else page by page."""
         self._check(entity)
+        nodes = self._bulk_nodes(entity)
+        if nodes is not None:
+            for node in nodes:
+                yield records.to_record(entity, node)
+            return
+        yield from self._paged_index(entity)
+
+    def _bulk_nodes(self, entity: str) -> list[dict] | None:
+        threshold = bulk.threshold(self.config)
+        if threshold <= 0:
+            return None
+        count = (self.graphql(bulk.count_query(entity), {"query": None}).get(f"{entity}Count") or {}).get("count") or 0
+        if count <= threshold:
+            return None
+        runner = bulk.BulkRunner(self.graphql, interval=bulk.poll_interval(self.config), limit=bulk.timeout(self.config))
+        try:
+            nodes = runner.read(entity, self.namespaces)
+        except bulk.BulkUnavailable as exc:
+            log.warning("shopify %s: bulk read unavailable (%s); reading page by page", entity, exc)
+            return None
+        self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
+        return nodes
+
+    def _paged_index(self, entity: str) -> Iterable[dict]:
         query = records.connection_query(entity, self.namespaces)
         selection = records.SELECTIONS[entity](self.namespaces)
         after = None

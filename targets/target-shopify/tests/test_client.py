@@ -121,3 +121,18 @@ def test_index_pages_a_larger_shop_within_a_small_budget(client, sandbox_url):
     emails = [c["email"] for c in client.index("customers")]
     assert len(emails) == 152 == len(set(emails))
     assert client.fetch("customers", "gid://shopify/Customer/99999999") is None
+
+
+def test_index_of_a_large_shop_is_one_bulk_operation(client, sandbox_url):
+    httpx.post(f"{sandbox_url}/_sandbox/seed", params={"customers": 0, "products": 0, "orders": 60}).raise_for_status()
+    paged = list(ShopifyClient({"base_url": sandbox_url, "access_token": TOKEN, "bulk_threshold": 0}).index("orders"))
+    httpx.delete(f"{sandbox_url}/_sandbox/log")
+    bulked = ShopifyClient({"base_url": sandbox_url, "access_token": TOKEN, "bulk_threshold": 50, "bulk_poll_interval": 0.05})
+    orders = list(bulked.index("orders"))
+    assert orders == paged and len(orders) == 61
+    log = httpx.get(f"{sandbox_url}/_sandbox/log").json()
+    roots = [(e.get("root_fields") or [e["path"].split("/")[1]])[0] for e in log]
+    assert roots.count("ordersCount") == roots.count("bulkOperationRunQuery") == roots.count("bulk-operation-outputs") == 1
+    assert "orders" not in roots and roots.count("node") == bulked.bulk_polls
+    # below the threshold: paged as before
+    assert len(list(bulked.index("customers"))) == 2
