@@ -101,7 +101,9 @@ def test_running_the_job_again_writes_nothing(first_contact: Talk):
     # lines are fetched per changed order, and no order changed).
     po_reads = [e for e in talk.log("poweroffice") if e["method"] == "GET"]
     assert len(po_reads) <= 4, [e["path"] for e in po_reads]
-    shopify_reads = [e for e in talk.log("shopify") if e.get("operation") == "query"]
+    # (count queries, which tap-shopify asks to choose between paging and a bulk read, are not lists)
+    shopify_reads = [e for e in talk.log("shopify") if e.get("operation") == "query"
+                     and not all(field.endswith("Count") for field in e["root_fields"])]
     assert len(shopify_reads) <= 3, [e["root_fields"] for e in shopify_reads]
 
 

@@ -34,6 +34,9 @@ class Talk:
             "TALK_STORE_URL": self.store_url,
             "TALK_REJECT_LOG": str(self.reject_path),
             "MELTANO_DATABASE_URI": f"sqlite:///{workdir}/meltano.db",
+            # Meltano's run directory (plugin configs, catalogs) per project, so that runs of
+            # several projects at once (tests, benchmarks) do not overwrite each other's files.
+            "MELTANO_SYS_DIR_ROOT": str(workdir / ".meltano"),
             "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
             "TAP_POWEROFFICE_BASE_URL": f"{urls['poweroffice']}/v2",
             "TARGET_POWEROFFICE_BASE_URL": f"{urls['poweroffice']}/v2",

@@ -89,6 +89,7 @@ class EntityMapping:
     join: dict[str, dict]
     link_extra: dict[str, str]
     requires: dict[str, Any]
+    _inbound_rules: list[Rule] | None = field(default=None, repr=False)
 
     def native_id(self, record: dict) -> str | None:
         value = get_path(record, self.id_path)
@@ -110,11 +111,17 @@ class EntityMapping:
     # -- inbound -------------------------------------------------------------------------------
     def to_talk(self, record: dict, links: Links | None) -> dict:
         talk: dict[str, Any] = {}
-        for rule in self.rules:
-            if rule.direction == "out" or not rule.applies(talk):
+        for rule in self.inbound_rules:
+            if rule.when is not None and talk.get("kind") != rule.when:
                 continue
             talk[rule.talk] = self._read(rule, record, links)
         return talk
+
+    @property
+    def inbound_rules(self) -> list[Rule]:
+        if self._inbound_rules is None:
+            self._inbound_rules = [rule for rule in self.rules if rule.direction != "out"]
+        return self._inbound_rules
 
     def _read(self, rule: Rule, record: dict, links: Links | None) -> Any:
         if rule.items:

@@ -34,7 +34,7 @@ links = sa.Table(
     sa.Column("system", sa.String(40), primary_key=True),
     sa.Column("entity", sa.String(60), primary_key=True),
     sa.Column("native_id", sa.String(200), primary_key=True),
-    sa.Column("global_id", sa.String(64), nullable=False, index=True),
+    sa.Column("global_id", sa.String(64), nullable=False),
     sa.Column("talk_entity", sa.String(20), nullable=False),
     sa.Column("extra", sa.Text, nullable=True),
     sa.Column("linked_at", sa.Float, nullable=False),

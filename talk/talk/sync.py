@@ -237,7 +237,10 @@ class Syncer:
         plus the properties still pending for it (changed here, not yet carried back)."""
         g = record["id"]
         source = record["source"]
-        link_rows = []
+        # The source's own link: the mapper resolved it but leaves storing it to the write
+        # that makes it true.
+        link_rows = [dict(system=source["system"], entity=source["entity"], native_id=source["id"],
+                          global_id=g, talk_entity=entity.talk)]
         if new_link:
             extra = {key: get_path(stored, path) for key, path in entity.link_extra.items()}
             link_rows.append(dict(system=self.system, entity=entity.stream, native_id=entity.native_id(stored),

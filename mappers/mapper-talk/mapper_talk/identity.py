@@ -1,10 +1,11 @@
 """Identity resolution for one source system during one mapper run.
 
-Everything the mapper needs from the store is read once at the start of a stream (links of the
-source system, match keys, shadows) and new links are written in batches: the mapper sees
-every record of a run, so per-record queries would dominate its cost. Global ids of new
-records are deterministic (`store.new_global_id`), so a run that dies before a batch is
-written assigns the same ids when it runs again.
+Everything the mapper needs from the store is read once (links of the source system, match
+keys, shadows): the mapper sees every record of a run, so per-record queries would dominate
+its cost. The mapper writes nothing: resolution is deterministic for a given store (a link,
+else a match key, else a name-based id from the native id), and the target stores the
+source's link together with the destination's once the record is synced. A record that was
+rejected or skipped therefore gets the same global id again next run.
 """
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from talk.store import IdentityStore, new_global_id
 
 
 class SourceIdentities:
-    def __init__(self, store: IdentityStore, system: str, flush_every: int = 2000):
+    def __init__(self, store: IdentityStore, system: str):
         self.store = store
         self.system = system
-        self.flush_every = flush_every
         self.links = store.links_of_system(system)  # (stream, native id) -> global id
         self.talk_entity_of_stream = {e.stream: e.talk for e in mappings.load(system).entities.values()}
         # global ids that already have a native record in this system, per Talk entity
@@ -27,8 +27,6 @@ class SourceIdentities:
         self.keys: dict[str, dict[str, str]] = {}
         self.shadow_cache: dict[str, dict[str, dict]] = {}
         self.shadows_loaded: set[str] = set()
-        self.pending_links: list[dict] = []
-        self.pending_keys: dict[str, list[tuple[str, str]]] = {}
 
     # -- transforms' view (talk.transforms.Links) ---------------------------------------------
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str:
@@ -61,9 +59,7 @@ class SourceIdentities:
         found = found or new_global_id(self.system, stream, native_id)
         self._add_link(stream, native_id, found, talk_entity)
         for key in record_keys:
-            if key not in keys:
-                keys[key] = found
-                self.pending_keys.setdefault(talk_entity, []).append((key, found))
+            keys.setdefault(key, found)
         return found
 
     def shadows(self, talk_entity: str, global_id: str) -> dict[str, dict]:
@@ -81,14 +77,3 @@ class SourceIdentities:
     def _add_link(self, stream: str, native_id: str, global_id: str, talk_entity: str) -> None:
         self.links[(stream, native_id)] = global_id
         self.linked_here.add((talk_entity, global_id))
-        self.pending_links.append(dict(system=self.system, entity=stream, native_id=native_id,
-                                       global_id=global_id, talk_entity=talk_entity))
-        if len(self.pending_links) >= self.flush_every:
-            self.flush()
-
-    def flush(self) -> None:
-        self.store.add_links(self.pending_links)
-        self.pending_links = []
-        for talk_entity, pairs in self.pending_keys.items():
-            self.store.add_match_keys(talk_entity, pairs)
-        self.pending_keys = {}

@@ -123,7 +123,6 @@ class TalkMapper(InlineMapper):
                     record[into] = self.held_children[spec["stream"]].pop(native_id, [])
                 self._write_messages(self._map(entity, record))
         self.held_parents.clear()
-        self.identities.flush()
         # Always: the target learns the source system and records the run even when nothing changed.
         self._write_messages(self._talk_stats())
         if self.latest_state is not None:
