@@ -156,3 +156,24 @@ def test_runner_waits_for_a_running_operation_and_backs_off():
         assert "bad" in str(exc)
     else:
         raise AssertionError("an invalid bulk query must make the caller page")
+
+
+def test_a_sized_shop_is_read_with_at_most_one_request_per_100_records(sandbox):
+    sandbox.reset(demo=False)
+    sandbox.seed(customers=300, products=100, orders=300)
+    sandbox.clear_log()
+    records, _ = run_tap(tap_config(**FAST))  # default bulk_threshold: 250
+    assert {k: len(v) for k, v in records.items()} == {"customers": 300, "products": 100, "orders": 300}
+    counts = by_root(sandbox.log())
+    polls = counts.pop("node")
+    print(f"\nsized read: {counts} + {polls} polls")
+    # customers and orders (300 each, above 250): count + mutation + download = 3 requests each
+    assert counts["bulkOperationRunQuery"] == 2 and counts["bulk-operation-outputs"] == 2
+    assert "customers" not in counts and "orders" not in counts
+    for stream in ("customers", "orders"):
+        assert 1 + 1 + 1 <= len(records[stream]) / 100
+    # products (100, below the threshold) are paged as before
+    assert counts["productsCount"] == 1 and counts["products"] == 5
+    # list reads (pages and downloads): 7 for 700 records
+    assert counts["products"] + counts["bulk-operation-outputs"] <= 700 / 100
+    assert polls <= 10
