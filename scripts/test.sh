@@ -1,5 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite. Tests start their own sandboxes on free ports and clean up after them.
+# The whole test suite. Tests start their own sandboxes (and a PostgreSQL server for the
+# identity store) on free loopback ports and clean up after them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  echo "Installing PostgreSQL (for the identity store tests)..."
+  if [ "$(id -u)" -eq 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+      || { echo "could not install PostgreSQL with apt-get"; exit 1; }
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+fi
 exec pytest "$@"

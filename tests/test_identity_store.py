@@ -3,15 +3,26 @@ from __future__ import annotations
 
 import uuid
 
-from talk.store import GLOBAL_ID_NAMESPACE, IdentityStore, new_global_id
+import pytest
+import sqlalchemy as sa
+
+from talk.store import GLOBAL_ID_NAMESPACE, IdentityStore, metadata, new_global_id
 
 
-def store(tmp_path) -> IdentityStore:
-    return IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path) -> IdentityStore:
+    """The same behaviour on the default SQLite file and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    url = request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return IdentityStore(url)
 
 
-def test_a_link_joins_native_records_of_two_systems_under_one_global_id(tmp_path):
-    s = store(tmp_path)
+def test_a_link_joins_native_records_of_two_systems_under_one_global_id(store):
+    s = store
     s.link("poweroffice", "customers", "101", "g1", "customer")
     s.link("shopify", "customers", "gid://shopify/Customer/7", "g1", "customer", extra={"note": "x"})
     assert s.global_id("poweroffice", "customers", "101") == "g1"
@@ -20,23 +31,23 @@ def test_a_link_joins_native_records_of_two_systems_under_one_global_id(tmp_path
     assert {link.system for link in s.links_of("g1")} == {"poweroffice", "shopify"}
 
 
-def test_relinking_a_native_record_replaces_its_link(tmp_path):
-    s = store(tmp_path)
+def test_relinking_a_native_record_replaces_its_link(store):
+    s = store
     s.link("poweroffice", "customers", "101", "g1", "customer")
     s.add_links([dict(system="poweroffice", entity="customers", native_id="101", global_id="g2", talk_entity="customer")])
     assert s.global_id("poweroffice", "customers", "101") == "g2"
 
 
-def test_the_first_writer_of_a_match_key_wins(tmp_path):
-    s = store(tmp_path)
+def test_the_first_writer_of_a_match_key_wins(store):
+    s = store
     s.add_match_keys("customer", [("email:ola@example.no", "g1")])
     s.add_match_keys("customer", [("email:ola@example.no", "g2"), ("email:kari@example.no", "g3")])
     assert s.match("customer", ["email:ola@example.no"]) == "g1"
     assert s.match("customer", ["org:1", "email:kari@example.no"]) == "g3"
 
 
-def test_merging_two_identities_moves_links_keys_and_shadows(tmp_path):
-    s = store(tmp_path)
+def test_merging_two_identities_moves_links_keys_and_shadows(store):
+    s = store
     s.link("woocommerce", "customers", "5", "g-new", "customer")
     s.save_shadow("g-new", "woocommerce", "customer", {"email": "a@b.no"})
     s.add_match_keys("customer", [("email:a@b.no", "g-new")])
@@ -47,8 +58,8 @@ def test_merging_two_identities_moves_links_keys_and_shadows(tmp_path):
     assert s.match("customer", ["email:a@b.no"]) == "g-old"
 
 
-def test_shadows_are_read_back_for_many_ids_at_once(tmp_path):
-    s = store(tmp_path)
+def test_shadows_are_read_back_for_many_ids_at_once(store):
+    s = store
     for n in range(1200):
         s.save_shadow(f"g{n}", "shopify", "customer", {"n": n})
     shadows = s.shadows_of(f"g{n}" for n in range(0, 1200, 2))
