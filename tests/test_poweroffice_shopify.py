@@ -200,3 +200,20 @@ def test_no_configured_secret_appears_in_any_log_or_reject_file(talk: Talk):
     for secret in SECRETS["poweroffice"] + SECRETS["shopify"]:
         assert secret not in text
     assert "Bearer ey" not in text and "Basic c2" not in text
+
+
+def test_the_job_keeps_its_links_in_postgresql_when_given_its_url(first_contact: Talk, postgres_url):
+    import sqlalchemy as sa
+    from talk.store import metadata
+
+    engine = sa.create_engine(postgres_url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    talk = first_contact
+    talk.env["TALK_STORE_URL"] = talk.store_url = postgres_url
+    talk.run_job()
+    assert sorted(Counter(c["email"] for c in shopify_records(talk, "customers")).values()) == [1, 1, 1, 1, 1]
+    assert talk.store.global_id("poweroffice", "customers", "101")
+    talk.clear_logs()
+    talk.run_job()
+    assert talk.writes("shopify") == [] and talk.writes("poweroffice") == []
