@@ -26,7 +26,7 @@ from .client import SystemClient
 from .http import ApiError
 from .mapping import EntityMapping, SystemMapping, load as load_mapping
 from .matching import match_keys
-from .paths import get_path
+from .paths import get_path, set_path
 from .rejects import RejectLog
 from .store import IdentityStore
 from .transforms import MappingError
@@ -196,7 +196,6 @@ class Syncer:
         if self.dry_run:
             log.info("dry run: would create %s %s in %s", entity.talk, record["id"], self.system)
             return "created"
-        from .paths import set_path
         body: dict = {}
         for path, value in native.items():
             set_path(body, path, value)

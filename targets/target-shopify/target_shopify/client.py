@@ -10,6 +10,7 @@ import logging
 from typing import Any, Iterable
 
 from talk.http import ApiError, ApiSession
+from talk.paths import set_path
 from tap_shopify import bulk, records
 from tap_shopify.auth import TOKEN_HEADER
 from tap_shopify.client import DEFAULT_API_VERSION, admin_base_url
@@ -23,33 +24,6 @@ PRODUCT_FIELDS = ("title", "handle", "descriptionHtml", "vendor", "productType",
 CUSTOMER_FIELDS = ("firstName", "lastName", "email", "phone", "note", "tags")
 ORDER_FIELDS = ("email", "note", "poNumber")  # what orderUpdate lets a client change (plus tags, metafields)
 MAX_THROTTLED_RETRIES = 8
-
-
-def set_path(record: dict, path: str, value: Any) -> None:
-    """Write `value` at a dotted path ('variants.0.price', 'metafields.talk.gid'), creating dicts."""
-    parts = path.split(".")
-    target: Any = record
-    for n, part in enumerate(parts[:-1]):
-        following = parts[n + 1]
-        if isinstance(target, list):
-            index = int(part)
-            while len(target) <= index:
-                target.append({})
-            if target[index] is None:
-                target[index] = {}
-            target = target[index]
-        else:
-            if target.get(part) is None:
-                target[part] = [] if following.isdigit() else {}
-            target = target[part]
-    last = parts[-1]
-    if isinstance(target, list):
-        index = int(last)
-        while len(target) <= index:
-            target.append(None)
-        target[index] = value
-    else:
-        target[last] = value
 
 
 def metafield_inputs(metafields: dict | None, owner_id: str | None = None) -> list[dict]:
