@@ -33,6 +33,8 @@ from .transforms import MappingError
 
 log = logging.getLogger("talk.sync")
 
+PROGRESS_EVERY = 250  # records between progress lines in the target's log
+
 
 class StoreLinks:
     """Link look-ups for transforms, against the store, cached for the run."""
@@ -98,6 +100,7 @@ class Syncer:
         # counts[(source system, talk entity)][outcome]
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.validators = {e: jsonschema.Draft7Validator(model.schema(e)) for e in model.ENTITIES}
+        self.processed = 0
 
     # -- entry point --------------------------------------------------------------------------
     def sync(self, talk_entity: str, record: dict) -> str:
@@ -114,7 +117,17 @@ class Syncer:
             self.reject(talk_entity, record, str(exc), stage="destination" if isinstance(exc, ApiError) else "mapping")
             outcome = "rejected"
         tally[outcome] += 1
+        self.processed += 1
+        if self.processed % PROGRESS_EVERY == 0:
+            log.info("%s: %d records processed so far: %s", self.system, self.processed, self.progress())
         return outcome
+
+    def progress(self) -> str:
+        totals: dict[str, int] = defaultdict(int)
+        for counts in self.counts.values():
+            for outcome, n in counts.items():
+                totals[outcome] += n
+        return ", ".join(f"{n} {outcome}" for outcome, n in sorted(totals.items()) if n)
 
     def validate(self, talk_entity: str, record: dict) -> list[str]:
         problems = [
