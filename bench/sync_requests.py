@@ -8,8 +8,9 @@ refilled at 100/s), then:
    costs 10 points: floor = max(0, writes x 10 - bucket) / restore rate);
 2. reports list reads per 100 records for every stream read in that run (PowerOffice order
    lines have no list endpoint: one call per order, reported separately);
-3. runs the whole job twice more and reports, for the last (no-op) run, writes and list calls
-   per stream.
+3. runs the whole job (the reverse pipeline reads the 1,700 records back from Shopify) and
+   reports Shopify's list reads per 100 records;
+4. runs the job once more and reports, for that no-op run, writes and list calls per stream.
 """
 from __future__ import annotations
 
@@ -65,18 +66,32 @@ def main() -> None:
                    "/v2/ContactPersons": seeded.get("contact_persons", 0)}
         po_calls = list_calls(talk, "poweroffice")
         for path, count in sorted(po_calls.items()):
-            if path in records:
-                per = 100 * count / max(1, records[path])
+            if path in records and not records[path]:
+                print(f"   poweroffice {path:<28} {count:>5} calls (no records of this kind in the data set)")
+            elif path in records:
+                per = 100 * count / records[path]
                 print(f"   poweroffice {path:<28} {count:>5} calls for {records[path]:>5} records = {per:.2f} per 100")
             else:
                 print(f"   poweroffice {path:<28} {count:>5} calls (one per changed order: no list endpoint)")
         shopify_reads = list_calls(talk, "shopify")
         print(f"   shopify queries made by the target: {dict(shopify_reads)}")
 
+        talk.clear_logs()
+        started = time.perf_counter()
         talk.run_job()
+        wall = time.perf_counter() - started
+        reads = list_calls(talk, "shopify")
+        lists = {fields: n for fields, n in reads.items() if not fields.endswith("Count")}
+        print(f"\n3. the job's reverse pipeline reads {writes} records back from Shopify ({wall:.1f}s)")
+        print(f"   Shopify queries: {dict(reads)}")
+        downloads = [e for e in talk.log("shopify") if e["method"] == "GET" and "bulk-operation-outputs" in e["path"]]
+        total = sum(lists.values()) + len(downloads)
+        print(f"   list reads (queries that list records, plus bulk result downloads): {total} "
+              f"= {100 * total / writes:.2f} per 100 records")
+
         talk.clear_logs()
         talk.run_job()
-        print("\n3. no-op rerun of the job (poweroffice-shopify, both directions)")
+        print("\n4. no-op rerun of the job (poweroffice-shopify, both directions)")
         print(f"   writes: poweroffice {len(talk.writes('poweroffice'))}, shopify {len(talk.writes('shopify'))}")
         print(f"   list calls: poweroffice {dict(list_calls(talk, 'poweroffice'))}")
         print(f"               shopify {dict(list_calls(talk, 'shopify'))}")

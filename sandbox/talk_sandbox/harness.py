@@ -15,6 +15,8 @@ from talk.store import IdentityStore
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 
+BULK_READS = {"bulkOperationRunQuery", "bulkOperationCancel"}
+
 SECRETS = {
     "poweroffice": ["sandbox-application-key", "sandbox-client-key", "sandbox-subscription-key"],
     "shopify": ["shpat_sandbox_token"],
@@ -95,11 +97,11 @@ class Talk:
 
     def writes(self, system: str) -> list[dict]:
         """Requests that changed data: REST methods other than GET (token requests excluded),
-        GraphQL mutations."""
+        GraphQL mutations (except those that start or cancel a bulk read)."""
         out = []
         for entry in self.log(system):
             if entry.get("operation"):
-                if entry["operation"] == "mutation":
+                if entry["operation"] == "mutation" and not set(entry["root_fields"] or []) <= BULK_READS:
                     out.append(entry)
             elif entry["method"] not in ("GET", "HEAD") and "/OAuth/Token" not in entry["path"]:
                 out.append(entry)

@@ -7,13 +7,16 @@ what it says (an echo of our own write, or an unchanged record re-read).
 """
 from __future__ import annotations
 
+import json
 import os
+import sys
 from collections import defaultdict
 from typing import Iterable
 
 import singer_sdk.singerlib as singer
 from singer_sdk import typing as th
 from singer_sdk.mapper_base import InlineMapper
+from singer_sdk.singerlib.encoding.simple import SimpleSingerWriter
 
 from talk import merge, model
 from talk import mapping as mappings
@@ -43,8 +46,23 @@ def source_system_from_env() -> str | None:
     return None
 
 
+class RecordWriter(SimpleSingerWriter):
+    """Writes RECORD messages with the standard library's C encoder into the buffered stdout,
+    flushing only before other messages: the SDK's writer flushes after every record, which
+    costs a system call per record on a 100k-record stream. Talk records hold only strings,
+    numbers, booleans, lists and None."""
+
+    def write_message(self, message) -> None:  # noqa: ANN001
+        if isinstance(message, singer.RecordMessage):
+            sys.stdout.write(json.dumps({"type": "RECORD", "stream": message.stream, "record": message.record},
+                                        default=str, separators=(",", ":")) + "\n")
+            return
+        super().write_message(message)
+
+
 class TalkMapper(InlineMapper):
     name = "mapper-talk"
+    message_writer_class = RecordWriter
 
     config_jsonschema = th.PropertiesList(
         th.Property("source_system", th.StringType, description="System the records come from "
