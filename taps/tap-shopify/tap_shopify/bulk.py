@@ -24,7 +24,7 @@ from . import records
 
 log = logging.getLogger("tap_shopify.bulk")
 
-DEFAULT_THRESHOLD = 250
+BULK_REQUESTS = 3  # a bulk read: the mutation, usually one poll, the download
 DEFAULT_POLL_INTERVAL = 1.0
 DEFAULT_POLL_MAX_INTERVAL = 30.0
 DEFAULT_TIMEOUT = 3600.0
@@ -50,9 +50,34 @@ class BulkUnavailable(Exception):
 
 
 # -- settings ----------------------------------------------------------------------------
-def threshold(config: Any) -> int:
+def worth_it(config: Any, count: int, page: int) -> bool:
+    """Whether a bulk read is the cheaper way to read `count` records that page `page` at a time.
+
+    With `bulk_threshold` set: above it (0 never). Unset: when paging would take more requests
+    than a bulk read does (start, a poll or two, the download), so no stream costs more than
+    about one request per 100 records once it is large."""
     value = config.get("bulk_threshold")
-    return DEFAULT_THRESHOLD if value is None else int(value)
+    if value is not None:
+        return int(value) > 0 and count > int(value)
+    return -(-count // max(1, page)) > BULK_REQUESTS
+
+
+def read_if_worth_it(graphql: Any, config: Any, entity: str, namespaces: list[str], search: str | None,
+                     page: int) -> tuple[list[dict] | None, "BulkRunner | None", int]:
+    """Count what the read would return; read it with one bulk operation when that is worth it.
+    Returns (nodes or None to page instead, the runner, the count)."""
+    if config.get("bulk_threshold") is not None and int(config["bulk_threshold"]) <= 0:
+        return None, None, 0  # bulk reads disabled: not even the count is asked
+    body = graphql(count_query(entity), {"query": search})
+    count = ((body or {}).get(f"{entity}Count") or {}).get("count") or 0
+    if not worth_it(config, count, page):
+        return None, None, count
+    runner = BulkRunner(graphql, interval=poll_interval(config), limit=timeout(config))
+    try:
+        return runner.read(entity, namespaces, search), runner, count
+    except BulkUnavailable as exc:
+        log.warning("shopify %s: bulk read unavailable (%s); reading page by page", entity, exc)
+        return None, runner, count
 
 
 def poll_interval(config: Any) -> float:

@@ -111,26 +111,14 @@ class ShopifyStream(GraphQLStream):
 
     def bulk_nodes(self, context) -> list[dict] | None:
         """The nodes read by a bulk operation, or None when this read should be paged."""
-        threshold = bulk.threshold(self.config)
-        if threshold <= 0:
-            return None
-        search = self.search_filter(context)
-        body = self._graphql(bulk.count_query(self.entity), {"query": search})
-        count = ((body.get("data") or {}).get(f"{self.entity}Count") or {}).get("count") or 0
-        if count <= threshold:
-            return None
-        runner = bulk.BulkRunner(
+        nodes, runner, count = bulk.read_if_worth_it(
             lambda query, variables: self._graphql(query, variables).get("data") or {},
-            interval=bulk.poll_interval(self.config), limit=bulk.timeout(self.config),
+            self.config, self.entity, self.namespaces, self.search_filter(context), self.page_size,
         )
-        try:
-            nodes = runner.read(self.entity, self.namespaces, search)
-        except bulk.BulkUnavailable as exc:
-            self.logger.warning("%s: bulk read unavailable (%s); reading page by page", self.name, exc)
-            return None
-        self.logger.info("%s: %d of %d records read by bulk operation %s after %d polls",
-                         self.name, len(nodes), count, (runner.operation or {}).get("id"), runner.polls)
-        self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
+        if nodes is not None:
+            self.logger.info("%s: %d of %d records read by bulk operation %s after %d polls",
+                             self.name, len(nodes), count, (runner.operation or {}).get("id"), runner.polls)
+            self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
         return nodes
 
     def get_new_paginator(self) -> PageInfoPaginator:

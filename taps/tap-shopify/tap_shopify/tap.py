@@ -19,9 +19,10 @@ class TapShopify(Tap):
         th.Property("start_date", th.DateTimeType, description="Read records updated at or after this time on the first run"),
         th.Property("page_size", th.IntegerType, default=250, description="Records per page at most; lowered so a query never costs more than 1000 points"),
         th.Property("metafield_namespaces", th.ArrayType(th.StringType), default=["talk"], description="Metafield namespaces to read into each record's `metafields`"),
-        th.Property("bulk_threshold", th.IntegerType, default=250,
+        th.Property("bulk_threshold", th.IntegerType,
                     description="Read a stream with one bulk operation (bulkOperationRunQuery, JSONL download) when more "
-                                "than this many records are to be read; fewer are paged. 0 disables bulk reads"),
+                                "than this many records are to be read; fewer are paged. 0 disables bulk reads. "
+                                "Default: bulk whenever paging would take more requests than a bulk read (3)"),
         th.Property("bulk_poll_interval", th.NumberType, default=1.0,
                     description="Seconds before the first status poll of a bulk operation; later polls back off (x1.5, at most 30 s)"),
         th.Property("bulk_timeout", th.NumberType, default=3600,

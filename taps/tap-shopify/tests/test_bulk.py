@@ -162,18 +162,17 @@ def test_a_sized_shop_is_read_with_at_most_one_request_per_100_records(sandbox):
     sandbox.reset(demo=False)
     sandbox.seed(customers=300, products=100, orders=300)
     sandbox.clear_log()
-    records, _ = run_tap(tap_config(**FAST))  # default bulk_threshold: 250
+    records, _ = run_tap(tap_config(**FAST))  # default: bulk when paging would take more requests
     assert {k: len(v) for k, v in records.items()} == {"customers": 300, "products": 100, "orders": 300}
     counts = by_root(sandbox.log())
     polls = counts.pop("node")
     print(f"\nsized read: {counts} + {polls} polls")
-    # customers and orders (300 each, above 250): count + mutation + download = 3 requests each
-    assert counts["bulkOperationRunQuery"] == 2 and counts["bulk-operation-outputs"] == 2
-    assert "customers" not in counts and "orders" not in counts
+    # every stream would take more than 3 pages (products: 24 a page, cost-limited), so each is
+    # read by one bulk operation: count + mutation + download = 3 requests (plus polls)
+    assert counts["bulkOperationRunQuery"] == 3 and counts["bulk-operation-outputs"] == 3
+    assert not {"customers", "products", "orders"} & set(counts)
     for stream in ("customers", "orders"):
         assert 1 + 1 + 1 <= len(records[stream]) / 100
-    # products (100, below the threshold) are paged as before
-    assert counts["productsCount"] == 1 and counts["products"] == 5
-    # list reads (pages and downloads): 7 for 700 records
-    assert counts["products"] + counts["bulk-operation-outputs"] <= 700 / 100
+    # list reads (downloads): 3 for 700 records
+    assert counts["bulk-operation-outputs"] <= 700 / 100
     assert polls <= 10

@@ -36,7 +36,7 @@ def test_customers_arrive_over_several_pages(sandbox):
     sandbox.seed(customers=23, products=2, orders=2)
     sandbox.clear_log()
 
-    records, _ = run_tap(tap_config(page_size=5))
+    records, _ = run_tap(tap_config(page_size=5, bulk_threshold=0))
 
     ids = [r["id"] for r in records["customers"]]
     assert len(ids) == 23 == len(set(ids))
@@ -48,7 +48,7 @@ def test_customers_arrive_over_several_pages(sandbox):
 def test_second_run_reads_only_what_changed(sandbox):
     sandbox.reset(demo=False)
     sandbox.seed(customers=12, products=3, orders=0)
-    first, state = run_tap(tap_config(page_size=4))
+    first, state = run_tap(tap_config(page_size=4, bulk_threshold=0))
     assert len(first["customers"]) == 12
     bookmark_ids = {r["id"] for r in first["customers"] if r["updatedAt"] == max(x["updatedAt"] for x in first["customers"])}
 
@@ -61,7 +61,7 @@ def test_second_run_reads_only_what_changed(sandbox):
         )
         assert answer["data"]["customerUpdate"]["userErrors"] == []
 
-    second, _ = run_tap(tap_config(page_size=4), state=state)
+    second, _ = run_tap(tap_config(page_size=4, bulk_threshold=0), state=state)
 
     got = {r["id"] for r in second["customers"]}
     # `updated_at:>=` re-reads the record(s) at the bookmark itself; nothing else unchanged comes back.
@@ -77,7 +77,7 @@ def test_a_small_cost_budget_is_paced_not_stormed(sandbox):
     sandbox.clear_log()
     sandbox.http.delete("/_sandbox/shopify/throttles")
     try:
-        records, _ = run_tap(tap_config())
+        records, _ = run_tap(tap_config(bulk_threshold=0))
     finally:
         sandbox.settings(cost_bucket_max=2000, cost_restore_rate=100)
 

@@ -114,8 +114,8 @@ class ShopifyClient:
         return self._complete(entity, node) if node else None
 
     def index(self, entity: str) -> Iterable[dict]:
-        """Every record of the entity: one bulk operation when the shop holds more than
-        `bulk_threshold` (tap-shopify's setting, default 250; 0 disables), else page by page."""
+        """Every record of the entity: one bulk operation when that takes fewer requests than
+        paging (or above `bulk_threshold`, when set; 0 disables), else page by page."""
         self._check(entity)
         nodes = self._bulk_nodes(entity)
         if nodes is not None:
@@ -125,19 +125,10 @@ class ShopifyClient:
         yield from self._paged_index(entity)
 
     def _bulk_nodes(self, entity: str) -> list[dict] | None:
-        threshold = bulk.threshold(self.config)
-        if threshold <= 0:
-            return None
-        count = (self.graphql(bulk.count_query(entity), {"query": None}).get(f"{entity}Count") or {}).get("count") or 0
-        if count <= threshold:
-            return None
-        runner = bulk.BulkRunner(self.graphql, interval=bulk.poll_interval(self.config), limit=bulk.timeout(self.config))
-        try:
-            nodes = runner.read(entity, self.namespaces)
-        except bulk.BulkUnavailable as exc:
-            log.warning("shopify %s: bulk read unavailable (%s); reading page by page", entity, exc)
-            return None
-        self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
+        page = page_size(records.SELECTIONS[entity](self.namespaces), 250, self.pacer.query_limit())
+        nodes, runner, _ = bulk.read_if_worth_it(self.graphql, self.config, entity, self.namespaces, None, page)
+        if runner is not None:
+            self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
         return nodes
 
     def _paged_index(self, entity: str) -> Iterable[dict]:

@@ -19,8 +19,9 @@ class TargetShopify(TalkTarget):
         th.Property("api_version", th.StringType, default="2025-04", description="Admin API version (YYYY-MM)."),
         th.Property("access_token", th.StringType, required=True, secret=True,
                     description="Admin API access token (X-Shopify-Access-Token)."),
-        th.Property("bulk_threshold", th.IntegerType, default=250, description="Read the shop's records for "
-                    "first-contact matching with a bulk operation when it holds more than this many (0: never)."),
+        th.Property("bulk_threshold", th.IntegerType, description="Read the shop's records for first-contact "
+                    "matching with a bulk operation when it holds more than this many (0: never). Default: "
+                    "whenever that takes fewer requests than paging."),
     )
 
     def make_client(self) -> ShopifyClient:
