@@ -128,3 +128,15 @@ def schema(entity: str) -> dict:
 
 def properties(entity: str) -> list[str]:
     return list(FIELDS[entity])
+
+
+# The mapper's counts for the target (records it dropped as unchanged or rejected), so that the
+# target's run summary covers the whole pipeline.
+STATS_STREAM = "talk_stats"
+STATS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "source": {"type": "string"}, "entity": {"type": "string"},
+        "unchanged": {"type": "integer"}, "rejected": {"type": "integer"},
+    },
+}

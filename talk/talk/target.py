@@ -23,8 +23,6 @@ from .sync import Syncer
 
 log = logging.getLogger("talk.target")
 
-STATS_STREAM = "talk_stats"
-
 COMMON_SETTINGS = th.PropertiesList(
     th.Property("store_url", th.StringType, description="SQLAlchemy URL of the identity store "
                 "(default $TALK_STORE_URL or sqlite:///var/talk.db)."),
@@ -96,7 +94,7 @@ class TalkTarget(Target):
         raise NotImplementedError
 
     def get_sink_class(self, stream_name: str):
-        if stream_name == STATS_STREAM:
+        if stream_name == model.STATS_STREAM:
             return StatsSink
         if stream_name in model.ENTITIES:
             return TalkSink

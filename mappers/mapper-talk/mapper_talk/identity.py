@@ -27,6 +27,7 @@ class SourceIdentities:
         self.keys: dict[str, dict[str, str]] = {}
         self.shadow_cache: dict[str, dict[str, dict]] = {}
         self.shadows_loaded: set[str] = set()
+        self.matched: set[str] = set()
 
     # -- transforms' view (talk.transforms.Links) ---------------------------------------------
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str:
@@ -56,6 +57,8 @@ class SourceIdentities:
             if candidate and (talk_entity, candidate) not in self.linked_here:
                 found = candidate
                 break
+        if found:
+            self.matched.add(found)  # linked elsewhere: its shadows were not preloaded
         found = found or new_global_id(self.system, stream, native_id)
         self._add_link(stream, native_id, found, talk_entity)
         for key in record_keys:
@@ -67,6 +70,8 @@ class SourceIdentities:
             ids = {g for (entity, g) in self.linked_here if entity == talk_entity}
             self.shadow_cache.update(self.store.shadows_of(ids))
             self.shadows_loaded.add(talk_entity)
+        if global_id in self.matched and global_id not in self.shadow_cache:
+            self.shadow_cache.update(self.store.shadows_of([global_id]))
         return self.shadow_cache.get(global_id, {})
 
     def _keys(self, talk_entity: str) -> dict[str, str]:

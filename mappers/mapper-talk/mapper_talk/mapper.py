@@ -2,8 +2,9 @@
 
 For each record of the source system S (named by config, or by Meltano's
 MELTANO_EXTRACTOR_NAMESPACE): map it with S's mapping file, join what S splits (order lines
-into their order), give it its global id, and drop it when every linked system already holds
-what it says (an echo of our own write, or an unchanged record re-read).
+into their order), give it its global id, and drop it when it has not changed since the last
+sync and no change is pending for another system (an echo of our own write, or an unchanged
+record re-read). At the end it tells the target what it dropped (stream `talk_stats`).
 """
 from __future__ import annotations
 
@@ -23,19 +24,9 @@ from talk import mapping as mappings
 from talk.mapping import EntityMapping
 from talk.rejects import RejectLog
 from talk.store import IdentityStore
-from talk.target import STATS_STREAM
 from talk.transforms import MappingError
 
 from .identity import SourceIdentities
-
-STATS_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "source": {"type": "string"}, "entity": {"type": "string"},
-        "unchanged": {"type": "integer"}, "rejected": {"type": "integer"},
-    },
-}
-
 
 def source_system_from_env() -> str | None:
     """tap_poweroffice / tap-poweroffice -> poweroffice."""
@@ -148,9 +139,9 @@ class TalkMapper(InlineMapper):
         super().process_endofpipe()
 
     def _talk_stats(self) -> Iterable[singer.Message]:
-        yield singer.SchemaMessage(STATS_STREAM, STATS_SCHEMA, [])
+        yield singer.SchemaMessage(model.STATS_STREAM, model.STATS_SCHEMA, [])
         for entity in sorted({e.talk for e in self.mapping.entities.values()}):
-            yield singer.RecordMessage(STATS_STREAM, {"source": self.system, "entity": entity, **self.stats[entity]})
+            yield singer.RecordMessage(model.STATS_STREAM, {"source": self.system, "entity": entity, **self.stats[entity]})
 
     # -- one record ------------------------------------------------------------------------------
     def _map(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:

@@ -1,0 +1,81 @@
+"""mapper-talk on its own: a file of PowerOffice records in, Talk-model records out."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+from talk.store import IdentityStore, new_global_id
+
+from harness import FIXTURES
+
+INPUT = FIXTURES / "poweroffice" / "native.singer"
+
+
+def run_mapper(tmp_path, **config) -> tuple[list[dict], subprocess.CompletedProcess]:
+    config_file = tmp_path / "mapper.json"
+    config_file.write_text(json.dumps({"source_system": "poweroffice", "store_url": f"sqlite:///{tmp_path}/talk.db",
+                                       "reject_log": str(tmp_path / "rejects.jsonl"), **config}))
+    with INPUT.open() as stdin:
+        result = subprocess.run(["mapper-talk", "--config", str(config_file)], stdin=stdin, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return [json.loads(line) for line in result.stdout.splitlines()], result
+
+
+def records(messages, stream):
+    return [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == stream]
+
+
+def test_native_records_become_talk_records_with_stable_global_ids(tmp_path):
+    messages, _ = run_mapper(tmp_path)
+    ola, org = records(messages, "customer")
+    assert ola["id"] == new_global_id("poweroffice", "customers", "101")
+    assert ola["email"] == "ola.nordmann@example.no" and ola["kind"] == "person"
+    assert ola["source"] == {"system": "poweroffice", "entity": "customers", "id": "101",
+                             "updated_at": "2024-01-02T10:00:00+00:00"}
+    assert org["kind"] == "organisation" and org["name"] == "Fjordkaffe AS"
+    assert messages[-1]["type"] == "STATE", "state comes last, after every record it covers"
+
+
+def test_an_order_is_joined_with_its_lines_whichever_comes_first(tmp_path):
+    messages, _ = run_mapper(tmp_path)
+    (order,) = records(messages, "order")
+    assert order["customer_id"] == new_global_id("poweroffice", "customers", "101")
+    assert [line["sku"] for line in order["lines"]] == ["SKU-1001", "SKU-BAD"]
+    assert order["lines"][0]["product_id"] == new_global_id("poweroffice", "products", "201")
+    assert order["lines"][0]["unit_price"] == "149.00" and order["lines"][1]["discount_percent"] == 5
+    assert order["date"] == "2024-03-04" and order["status"] == "confirmed"
+
+
+def test_a_value_that_cannot_be_mapped_is_rejected_and_the_rest_goes_on(tmp_path):
+    messages, _ = run_mapper(tmp_path)
+    assert [p["sku"] for p in records(messages, "product")] == ["SKU-1001"]
+    (reject,) = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert reject["source"]["id"] == "202"
+    assert "products.UnitPrice: 'gratis' is not an amount of money" in reject["reason"]
+    stats = {r["entity"]: r for r in records(messages, "talk_stats")}
+    assert stats["product"]["rejected"] == 1
+
+
+def test_records_every_linked_system_already_holds_are_dropped(tmp_path):
+    first, _ = run_mapper(tmp_path)
+    store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    for record in records(first, "customer"):  # as a target leaves them after syncing to Shopify
+        data = {k: v for k, v in record.items() if k not in ("id", "source", "changed", "updated_at")}
+        store.link("poweroffice", "customers", record["source"]["id"], record["id"], "customer")
+        store.save_shadow(record["id"], "poweroffice", "customer", data)
+        store.save_shadow(record["id"], "shopify", "customer", data)
+    again, _ = run_mapper(tmp_path)
+    assert records(again, "customer") == []
+    assert {r["entity"]: r["unchanged"] for r in records(again, "talk_stats")}["customer"] == 2
+
+
+def test_a_record_matching_an_identity_linked_elsewhere_is_checked_against_its_shadows(tmp_path):
+    store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    # Ola came from Shopify first: linked there, with shadows, and known by e-mail.
+    ola = {"kind": "person", "first_name": "Ola", "last_name": "Nordmann", "email": "ola.nordmann@example.no"}
+    store.link("shopify", "customers", "gid://shopify/Customer/1", "g-ola", "customer")
+    store.add_match_keys("customer", [("email:ola.nordmann@example.no", "g-ola")])
+    for system in ("shopify", "poweroffice"):
+        store.save_shadow("g-ola", system, "customer", {**ola, "phone": None, "name": None})
+    messages, _ = run_mapper(tmp_path)
+    assert [r["email"] for r in records(messages, "customer")] == ["post@fjordkaffe.example.no"]
