@@ -27,8 +27,10 @@ for flow in "${flows[@]}"; do
   talk report --runs 2
   echo
   echo "== meltano run $flow (again: nothing to do, nothing written)"
+  for system in poweroffice shopify; do talk sandbox log "$system" --clear >/dev/null; done
   meltano run "$flow" >"$demo/$flow.2.log" 2>&1 || { echo "second run failed; see $demo/$flow.2.log"; exit 1; }
   talk report --runs 2
+  for system in poweroffice shopify; do talk sandbox log "$system" --summary; done
   echo
 done
 echo "== Reject log"

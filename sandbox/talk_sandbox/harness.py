@@ -12,10 +12,10 @@ import httpx
 from talk.rejects import read as read_rejects
 from talk.store import IdentityStore
 
+from .common.requestlog import is_write
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-
-BULK_READS = {"bulkOperationRunQuery", "bulkOperationCancel"}
 
 SECRETS = {
     "poweroffice": ["sandbox-application-key", "sandbox-client-key", "sandbox-subscription-key"],
@@ -98,14 +98,7 @@ class Talk:
     def writes(self, system: str) -> list[dict]:
         """Requests that changed data: REST methods other than GET (token requests excluded),
         GraphQL mutations (except those that start or cancel a bulk read)."""
-        out = []
-        for entry in self.log(system):
-            if entry.get("operation"):
-                if entry["operation"] == "mutation" and not set(entry["root_fields"] or []) <= BULK_READS:
-                    out.append(entry)
-            elif entry["method"] not in ("GET", "HEAD") and "/OAuth/Token" not in entry["path"]:
-                out.append(entry)
-        return out
+        return [entry for entry in self.log(system) if is_write(entry)]
 
     def settings(self, system: str, **values) -> dict:
         return httpx.post(f"{self.urls[system]}/_sandbox/settings", json=values, timeout=30).json()

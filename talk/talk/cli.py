@@ -88,7 +88,8 @@ def seed(systems: tuple[str, ...], customers: int, products: int, orders: int, k
 @click.argument("system")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
 @click.option("--clear", is_flag=True, help="Empty the log after printing it.")
-def log(system: str, as_json: bool, clear: bool) -> None:
+@click.option("--summary", is_flag=True, help="Only count reads and writes.")
+def log(system: str, as_json: bool, clear: bool, summary: bool) -> None:
     """Print an emulator's request log (method, path, status, time; GraphQL operation and fields)."""
     url = _url(_systems((system,))[0])
     try:
@@ -99,6 +100,12 @@ def log(system: str, as_json: bool, clear: bool) -> None:
         raise click.ClickException(f"{system} sandbox at {url} is not answering ({exc})")
     if as_json:
         click.echo(json.dumps(entries, indent=2))
+        return
+    if summary:
+        from talk_sandbox.common.requestlog import is_write
+
+        writes = sum(1 for e in entries if is_write(e))
+        click.echo(f"{system}: {len(entries)} requests, {len(entries) - writes} reads, {writes} writes")
         return
     for e in entries:
         gql = f" {e['operation']} {','.join(e['root_fields'] or [])}" if e.get("operation") else ""

@@ -26,6 +26,15 @@ requests_table = sa.Table(
 )
 
 
+def is_write(entry: dict) -> bool:
+    """A logged request that changed data: a GraphQL mutation (other than starting or cancelling
+    a bulk read), or a REST call other than GET/HEAD (token requests excluded)."""
+    if entry.get("operation"):
+        return entry["operation"] == "mutation" and not set(entry.get("root_fields") or []) <= {
+            "bulkOperationRunQuery", "bulkOperationCancel"}
+    return entry["method"] not in ("GET", "HEAD") and "/OAuth/Token" not in entry["path"]
+
+
 class RequestLog:
     def __init__(self, path: str | Path):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
