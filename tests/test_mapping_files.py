@@ -151,3 +151,20 @@ def test_every_published_property_pair_is_mapped(source, destination):
         if not found:
             missing.append(f"{row['entity_mapping']}: {s_prop} -> {t_prop}")
     assert not missing, "unmapped published pairs:\n" + "\n".join(missing)
+
+
+def test_phone_numbers_compare_by_their_digits():
+    shopify = mapping.load("shopify").entities["customers"]
+    talk = shopify.to_talk({"id": "1", "tags": [], "phone": "+47 912-34 567"}, FakeLinks())
+    assert talk["phone"] == "+4791234567"
+
+
+def test_a_record_whose_copies_of_a_value_disagree_is_marked_stale():
+    shopify = mapping.load("shopify").entities["products"]
+    edited = {"id": "p", "title": "Kopp", "variants": [{"sku": "A", "price": "199.00"}],
+              "metafields": {"talk": {"price_excl_vat": "189.00"}}}
+    talk = shopify.to_talk(edited, FakeLinks())
+    assert talk["price"] == "199.00"  # the price the shop keeper edited wins
+    assert shopify.stale_properties(edited, talk) == ["price"]
+    edited["metafields"]["talk"]["price_excl_vat"] = "199"
+    assert shopify.stale_properties(edited, talk) == []

@@ -217,3 +217,19 @@ def test_the_job_keeps_its_links_in_postgresql_when_given_its_url(first_contact:
     talk.clear_logs()
     talk.run_job()
     assert talk.writes("shopify") == [] and talk.writes("poweroffice") == []
+
+
+def test_a_price_edited_in_shopify_reaches_poweroffice_and_is_not_overwritten(first_contact: Talk):
+    talk = first_contact
+    talk.run_job()
+    shopify = shopify_client(talk)
+    beans = next(p for p in shopify_records(talk, "products") if variant_sku(p) == "SKU-1002")
+    shopify.update("products", beans["id"], {"variants.0.price": "199.00"}, beans)
+
+    talk.run_job()
+
+    assert po_client(talk).fetch("products", "202")["UnitPrice"] == 199.0
+    talk.run_job()  # the next run sets our price metafield, which the hand edit left behind
+    beans = next(p for p in shopify_records(talk, "products") if variant_sku(p) == "SKU-1002")
+    assert beans["variants"][0]["price"] in ("199.00", "199.0")
+    assert beans["metafields"]["talk"]["price_excl_vat"] in ("199.00", "199.0")

@@ -117,6 +117,23 @@ class EntityMapping:
             talk[rule.talk] = self._read(rule, record, links)
         return talk
 
+    def stale_properties(self, record: dict, talk: dict) -> list[str]:
+        """Properties that one record holds in several native places that disagree (a Shopify
+        variant price edited by hand, our price metafield not): the record is out of step with
+        itself, so the next write to this system must set them all again."""
+        stale = []
+        for rule in self.inbound_rules:
+            if len(rule.native_parts) < 2 or rule.items or rule.talk not in talk:
+                continue
+            inbound, ctx = rule.reader(self.system, None)
+            try:
+                values = {inbound(get_parts(record, parts), ctx) for parts in rule.native_parts}
+            except MappingError:
+                continue
+            if len(values) > 1:
+                stale.append(rule.talk)
+        return stale
+
     @property
     def inbound_rules(self) -> list[Rule]:
         if self._inbound_rules is None:

@@ -33,6 +33,11 @@ COMMON = {
         "description": "properties the source changed since the last sync (all, on first contact)",
     },
     "updated_at": NULLABLE_STRING,
+    "stale": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "properties the source holds in several places that disagree; rewritten there next time",
+    },
 }
 
 CUSTOMER_FIELDS: dict[str, Any] = {

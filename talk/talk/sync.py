@@ -262,8 +262,9 @@ class Syncer:
         incoming = {p: record.get(p) for p in model.properties(entity.talk) if p in record}
         previous = self.store.shadow(g, source["system"]) or {}
         still_pending = {p for p in previous.get(merge.PENDING, ()) if not merge.same(incoming.get(p), stored_talk.get(p))}
-        if pending or still_pending:
-            incoming[merge.PENDING] = sorted(set(pending) | still_pending)
+        owed = set(pending) | still_pending | set(record.get("stale") or ())
+        if owed:
+            incoming[merge.PENDING] = sorted(owed)
         shadow_rows = [
             dict(global_id=g, system=self.system, talk_entity=entity.talk, data=stored_talk,
                  native_updated_at=entity.native_updated_at(stored)),

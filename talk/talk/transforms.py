@@ -68,6 +68,18 @@ def email_in(value: Any, ctx: Context) -> Any:
     return value.lower() if value else None
 
 
+def phone_in(value: Any, ctx: Context) -> Any:
+    """Digits with an optional leading +: '+47 912 34 567' and '+4791234567' are one number
+    (systems store spaces and dashes differently; Shopify keeps E.164)."""
+    value = text_in(value, ctx)
+    if not value:
+        return None
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if not digits:
+        return value  # not a phone number at all: keep it, so the destination can refuse it
+    return ("+" if value.startswith("+") else "") + digits
+
+
 def money_in(value: Any, ctx: Context) -> Any:
     if _blank(value):
         return None
@@ -201,6 +213,7 @@ def constant(value: Any, ctx: Context) -> Any:
 TRANSFORMS: dict[str, tuple[Callable, Callable]] = {
     "text": (text_in, cast_out),
     "email": (email_in, cast_out),
+    "phone": (phone_in, cast_out),
     "money": (money_in, money_out),
     "integer": (integer_in, cast_out),
     "number": (number_in, cast_out),

@@ -165,9 +165,11 @@ class TalkMapper(InlineMapper):
         own_shadow = shadows.get(self.system)
         changed = sorted(merge.changed(talk, own_shadow, talk.keys()))
         yield from self._talk_schema(entity.talk)
-        yield singer.RecordMessage(entity.talk, {
-            **talk, "id": global_id, "source": source, "changed": changed, "updated_at": source["updated_at"],
-        })
+        out = {**talk, "id": global_id, "source": source, "changed": changed, "updated_at": source["updated_at"]}
+        stale = entity.stale_properties(record, talk)
+        if stale:
+            out["stale"] = stale
+        yield singer.RecordMessage(entity.talk, out)
 
 
 def main() -> None:
