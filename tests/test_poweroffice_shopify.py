@@ -233,3 +233,19 @@ def test_a_price_edited_in_shopify_reaches_poweroffice_and_is_not_overwritten(fi
     beans = next(p for p in shopify_records(talk, "products") if variant_sku(p) == "SKU-1002")
     assert beans["variants"][0]["price"] in ("199.00", "199.0")
     assert beans["metafields"]["talk"]["price_excl_vat"] in ("199.00", "199.0")
+
+
+def test_two_poweroffice_customers_matching_one_shopify_customer_are_not_merged(talk: Talk):
+    talk.load_fixture("poweroffice-shopify/first-contact.json")
+    talk.run(*FORWARD)
+    # A second PowerOffice customer with Ola's e-mail: it must not become Ola.
+    talk.load("poweroffice", "customers", [{"Id": 150, "IsPerson": True, "FirstName": "Ola", "LastName": "Junior",
+                                             "EmailAddress": "ola.nordmann@example.no"}])
+    result = talk.run(*FORWARD, expect_ok=False)
+    assert result.returncode != 0
+    (reject,) = [r for r in talk.rejects() if r["source"]["id"] == "150"]
+    assert "already linked to poweroffice customers 101" in reject["reason"]
+    store = talk.store
+    assert store.global_id("poweroffice", "customers", "101") != store.global_id("poweroffice", "customers", "150")
+    ola = by_email(shopify_records(talk, "customers"))["ola.nordmann@example.no"]
+    assert ola["lastName"] == "Nordmann"

@@ -162,9 +162,18 @@ class Syncer:
                 if not flows.creates(source["system"], self.system, talk_entity, self.create_from):
                     return "skipped"
                 return self._create(entity, record)
-            if not self.dry_run:
-                other = self.store.global_id(self.system, entity.stream, entity.native_id(current))
-                if other and other != g:
+            other = self.store.global_id(self.system, entity.stream, entity.native_id(current))
+            if other and other != g:
+                taken = self.store.link_for(source["system"], talk_entity, other)
+                if taken is not None:
+                    # Two records of the source match one destination record (a contact person
+                    # with its organisation's e-mail, say): they stay two, and this one waits
+                    # for a person to decide.
+                    raise MappingError(
+                        f"matches {self.system} {entity.stream} {entity.native_id(current)}, which is already linked "
+                        f"to {source['system']} {taken.entity} {taken.native_id}; give one of them another "
+                        f"e-mail / number, or link them by hand")
+                if not self.dry_run:
                     # The destination record already belongs to another global id: same thing, one identity.
                     self.store.merge_identities(g, other)
                     record = {**record, "id": other}
