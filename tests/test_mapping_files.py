@@ -168,3 +168,11 @@ def test_a_record_whose_copies_of_a_value_disagree_is_marked_stale():
     assert shopify.stale_properties(edited, talk) == ["price"]
     edited["metafields"]["talk"]["price_excl_vat"] = "199"
     assert shopify.stale_properties(edited, talk) == []
+
+
+def test_the_committed_flow_documents_match_the_mapping_files():
+    from talk import docs
+
+    for name, text in docs.render_all().items():
+        committed = Path(__file__).parents[1] / "docs" / "flows" / f"{name}.rst"
+        assert committed.read_text() == text, f"docs/flows/{name}.rst is out of date: run `make docs`"

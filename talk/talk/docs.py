@@ -49,8 +49,10 @@ def render_flow(flow: flow_defs.Flow) -> str:
                         "regardless of where it is edited.", ""]
             else:
                 out += ["Edits of linked records flow back; new records are created only in the flow's direction.", ""]
+            a_label = a_map.labels.get(kind, a_map.label) if kind else a_map.label
+            b_label = b_map.labels.get(kind, b_map.label) if kind else b_map.label
             out += [".. list-table::", "   :header-rows: 1", "",
-                    f"   * - {a.title} {a_map.label} Property", f"     - {b.title} {b_map.label} Property",
+                    f"   * - {a.title} {a_label} Property", f"     - {b.title} {b_label} Property",
                     f"     - {b.title} Data Type"]
             for path_in, path_out, native_type in property_pairs(a_map, b_map, kind):
                 out += [f"   * - {path_in}", f"     - {path_out}", f"     - {native_type}"]
