@@ -8,24 +8,30 @@ from . import streams
 from .client import MAX_PAGE_SIZE
 
 
+# How to reach and authenticate with PowerOffice GO: shared with target-poweroffice.
+CONNECTION_SETTINGS = th.PropertiesList(
+    th.Property(
+        "base_url", th.StringType, default="https://goapi.poweroffice.net/v2",
+        description="API base URL including /v2 (demo: https://goapi.poweroffice.net/Demo/v2; sandbox: http://127.0.0.1:8701/v2).",
+    ),
+    th.Property(
+        "token_url", th.StringType,
+        description="OAuth token endpoint; default: base_url without /v2, plus /OAuth/Token.",
+    ),
+    th.Property("application_key", th.StringType, required=True, secret=True,
+                description="Application key of the integration (Basic auth user for the token call)."),
+    th.Property("client_key", th.StringType, required=True, secret=True,
+                description="Client key the PowerOffice GO client issued to the integration (Basic auth password)."),
+    th.Property("subscription_key", th.StringType, required=True, secret=True,
+                description="Ocp-Apim-Subscription-Key sent on every call (the rate limit is per subscription key)."),
+)
+
+
 class TapPowerOffice(Tap):
     name = "tap-poweroffice"
 
     config_jsonschema = th.PropertiesList(
-        th.Property(
-            "base_url", th.StringType, default="https://goapi.poweroffice.net/v2",
-            description="API base URL including /v2 (demo: https://goapi.poweroffice.net/Demo/v2; sandbox: http://127.0.0.1:8701/v2).",
-        ),
-        th.Property(
-            "token_url", th.StringType,
-            description="OAuth token endpoint; default: base_url without /v2, plus /OAuth/Token.",
-        ),
-        th.Property("application_key", th.StringType, required=True, secret=True,
-                    description="Application key of the integration (Basic auth user for the token call)."),
-        th.Property("client_key", th.StringType, required=True, secret=True,
-                    description="Client key the PowerOffice GO client issued to the integration (Basic auth password)."),
-        th.Property("subscription_key", th.StringType, required=True, secret=True,
-                    description="Ocp-Apim-Subscription-Key sent on every call (the rate limit is per subscription key)."),
+        *CONNECTION_SETTINGS.wrapped.values(),
         th.Property("start_date", th.DateTimeType,
                     description="Only records changed after this moment on the first run (later runs continue from state)."),
         th.Property("page_size", th.IntegerType, default=MAX_PAGE_SIZE,
