@@ -10,6 +10,7 @@ import time
 from typing import Any, Iterable
 
 import httpx
+from tap_poweroffice.auth import PACING_MARGIN
 from talk.http import ApiError, ApiSession, error_detail, retry_after
 
 DEFAULT_BASE_URL = "https://goapi.poweroffice.net/v2"
@@ -110,7 +111,7 @@ class PowerOfficeClient:
             self.base_url,
             auth_headers=self._auth_headers,
             on_unauthorized=self._forget_token,
-            min_interval=1.0 / rate if rate else 0.0,
+            min_interval=PACING_MARGIN / rate if rate else 0.0,
             user_agent=config.get("user_agent") or "talk-target-poweroffice/0.1",
         )
 
