@@ -19,15 +19,13 @@ from . import model
 from .client import SystemClient
 from .rejects import RejectLog
 from .store import IdentityStore
+from .settings import STORE_SETTINGS
 from .sync import Syncer
 
 log = logging.getLogger("talk.target")
 
 COMMON_SETTINGS = th.PropertiesList(
-    th.Property("store_url", th.StringType, description="SQLAlchemy URL of the identity store "
-                "(default $TALK_STORE_URL or sqlite:///var/talk.db)."),
-    th.Property("reject_log", th.StringType, description="JSON-lines file for rejected records "
-                "(default $TALK_REJECT_LOG or var/rejects.jsonl)."),
+    *STORE_SETTINGS.wrapped.values(),
     th.Property("dry_run", th.BooleanType, default=False, description="Report what would be created, "
                 "updated and linked without writing anything."),
     th.Property("create_from", th.ArrayType(th.StringType), description="Source systems (or "

@@ -23,6 +23,7 @@ from talk import merge, model
 from talk import mapping as mappings
 from talk.mapping import EntityMapping
 from talk.rejects import RejectLog
+from talk.settings import STORE_SETTINGS
 from talk.store import IdentityStore
 from talk.transforms import MappingError
 
@@ -58,10 +59,7 @@ class TalkMapper(InlineMapper):
     config_jsonschema = th.PropertiesList(
         th.Property("source_system", th.StringType, description="System the records come from "
                     "(poweroffice, shopify, ...). Default: derived from Meltano's extractor."),
-        th.Property("store_url", th.StringType, description="SQLAlchemy URL of the identity store "
-                    "(default $TALK_STORE_URL or sqlite:///var/talk.db)."),
-        th.Property("reject_log", th.StringType, description="JSON-lines reject log "
-                    "(default $TALK_REJECT_LOG or var/rejects.jsonl)."),
+        *STORE_SETTINGS.wrapped.values(),
         th.Property("forward_unchanged", th.BooleanType, default=False, description="Forward records "
                     "that every linked system already holds (for a full re-check)."),
     ).to_dict()
