@@ -109,9 +109,7 @@ class Link:
 
 def resolve_url(url: str | None) -> str:
     url = url or os.environ.get("TALK_STORE_URL") or DEFAULT_URL
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    elif url.startswith("sqlite:////"):
+    if url.startswith("sqlite:///"):  # relative (sqlite:///var/x.db) or absolute (sqlite:////tmp/x.db)
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     return url
 
@@ -185,14 +183,11 @@ class IdentityStore:
 
     def add_links(self, rows: Iterable[dict]) -> None:
         """Insert links (dicts with system, entity, native_id, global_id, talk_entity[, extra])."""
-        rows = [
-            {**r, "native_id": str(r["native_id"]), "extra": json.dumps(r.get("extra") or {}), "linked_at": time.time()}
-            for r in rows
-        ]
+        rows = [_link_row(r) for r in rows]
         if not rows:
             return
         with self.engine.begin() as conn:
-            conn.execute(self._upsert(links, ["system", "entity", "native_id"]), rows)
+            conn.execute(self._upsert(links, LINK_KEY), rows)
 
     def link(self, system: str, entity: str, native_id: str, global_id: str, talk_entity: str, extra: dict | None = None) -> None:
         self.add_links([dict(system=system, entity=entity, native_id=native_id, global_id=global_id, talk_entity=talk_entity, extra=extra)])
@@ -261,32 +256,17 @@ class IdentityStore:
                     out.setdefault(g, {})[system] = json.loads(data)
         return out
 
-    def save_shadow(self, global_id: str, system: str, talk_entity: str, data: dict, native_updated_at: str | None = None, conn=None) -> None:
-        row = dict(
-            global_id=global_id, system=system, talk_entity=talk_entity, data=json.dumps(data, sort_keys=True, default=str),
-            hash=state_hash(data), native_updated_at=native_updated_at, saved_at=time.time(),
-        )
-        def write(c):
-            c.execute(shadows.delete().where(shadows.c.global_id == global_id, shadows.c.system == system))
-            c.execute(shadows.insert().values(**row))
-        if conn is not None:
-            write(conn)
-        else:
-            with self.engine.begin() as c:
-                write(c)
+    def save_shadow(self, global_id: str, system: str, talk_entity: str, data: dict, native_updated_at: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(self._upsert(shadows, SHADOW_KEY), [_shadow_row(global_id, system, talk_entity, data, native_updated_at)])
 
     def commit_sync(self, *, link_rows: list[dict], shadow_rows: list[dict], match_rows: list[tuple[str, str, str]] = ()) -> None:
         """Links and shadows of one synced record, in one transaction."""
         with self.engine.begin() as conn:
-            for row in link_rows:
-                conn.execute(links.delete().where(
-                    links.c.system == row["system"], links.c.entity == row["entity"], links.c.native_id == str(row["native_id"])
-                ))
-                conn.execute(links.insert().values(
-                    **{**row, "native_id": str(row["native_id"]), "extra": json.dumps(row.get("extra") or {}), "linked_at": time.time()}
-                ))
-            for row in shadow_rows:
-                self.save_shadow(conn=conn, **row)
+            if link_rows:
+                conn.execute(self._upsert(links, LINK_KEY), [_link_row(r) for r in link_rows])
+            if shadow_rows:
+                conn.execute(self._upsert(shadows, SHADOW_KEY), [_shadow_row(**r) for r in shadow_rows])
             if match_rows:
                 conn.execute(self._insert_new(match_keys, ["talk_entity", "key"]),
                              [{"talk_entity": e, "key": k, "global_id": g} for e, k, g in match_rows])
@@ -315,6 +295,18 @@ class IdentityStore:
 
 
 COUNTS = ("created", "updated", "unchanged", "linked", "skipped", "rejected")
+LINK_KEY = ["system", "entity", "native_id"]
+SHADOW_KEY = ["global_id", "system"]
+
+
+def _link_row(row: dict) -> dict:
+    return {**row, "native_id": str(row["native_id"]), "extra": json.dumps(row.get("extra") or {}), "linked_at": time.time()}
+
+
+def _shadow_row(global_id: str, system: str, talk_entity: str, data: dict, native_updated_at: str | None = None) -> dict:
+    return dict(global_id=global_id, system=system, talk_entity=talk_entity,
+                data=json.dumps(data, sort_keys=True, default=str), hash=state_hash(data),
+                native_updated_at=native_updated_at, saved_at=time.time())
 
 
 def _link(row: Any) -> Link:

@@ -222,7 +222,7 @@ class Syncer:
         for path, value in native.items():
             set_path(body, path, value)
         stored = self.client.create(entity.stream, body)
-        self._commit(entity, record, stored, new_link=True)
+        self._commit(entity, record, stored, new_link=True, source_shadow=self.store.shadow(record["id"], record["source"]["system"]))
         return "created"
 
     def _update(self, entity: EntityMapping, record: dict, current: dict, first_contact: bool) -> str:
@@ -232,28 +232,28 @@ class Syncer:
         properties = [p for p in model.properties(entity.talk) if p in entity.outbound_properties()]
         incoming_time = _parse_time(record.get("updated_at") or source.get("updated_at"))
         destination_time = _parse_time(entity.native_updated_at(current))
+        source_shadow = self.store.shadow(g, source["system"])
         merged, pending = merge.merge(
             properties,
             incoming=record,
-            incoming_shadow=self.store.shadow(g, source["system"]),
+            incoming_shadow=source_shadow,
             destination=destination_talk,
             destination_shadow=None if first_contact else self.store.shadow(g, self.system),
             incoming_is_newer=bool(incoming_time and (destination_time is None or incoming_time >= destination_time)),
         )
         changes = entity.changes(merged, current, self.links)
-        if first_contact and entity.external_reference and get_path(current, entity.external_reference) != g:
-            if not get_path(current, entity.external_reference):
-                changes[entity.external_reference] = g
-        outcome = "linked" if first_contact else "unchanged"
+        if first_contact and entity.external_reference and not get_path(current, entity.external_reference):
+            changes[entity.external_reference] = g
+        outcome = "linked" if first_contact else "updated" if changes else "unchanged"
         if self.dry_run:
             return "updated" if changes else outcome
         if changes:
             current = self.client.update(entity.stream, entity.native_id(current), changes, current)
-            outcome = "updated" if not first_contact else "linked"
-        self._commit(entity, record, current, new_link=first_contact, pending=pending)
+        self._commit(entity, record, current, new_link=first_contact, source_shadow=source_shadow, pending=pending)
         return outcome
 
-    def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool, pending: set[str] = frozenset()) -> None:
+    def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool,
+                source_shadow: dict | None, pending: set[str] = frozenset()) -> None:
         """Link, and the two shadows: what the destination now holds, and what the source holds
         plus the properties still pending for it (changed here, not yet carried back)."""
         g = record["id"]
@@ -269,8 +269,7 @@ class Syncer:
             self.links.forget(self.system, entity.talk, g)
         stored_talk = entity.to_talk(stored, self.links)
         incoming = {p: record.get(p) for p in model.properties(entity.talk) if p in record}
-        previous = self.store.shadow(g, source["system"]) or {}
-        still_pending = {p for p in previous.get(merge.PENDING, ()) if not merge.same(incoming.get(p), stored_talk.get(p))}
+        still_pending = {p for p in (source_shadow or {}).get(merge.PENDING, ()) if not merge.same(incoming.get(p), stored_talk.get(p))}
         owed = set(pending) | still_pending | set(record.get("stale") or ())
         if owed:
             incoming[merge.PENDING] = sorted(owed)
