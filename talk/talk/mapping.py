@@ -164,11 +164,11 @@ class EntityMapping:
         }
 
     # -- outbound ------------------------------------------------------------------------------
-    def to_native(self, talk: dict, links: Links | None, current: dict | None = None, only: set[str] | None = None) -> dict[str, Any]:
-        """Native path -> value for every outbound rule (or only those for `only` properties)."""
+    def to_native(self, talk: dict, links: Links | None, current: dict | None = None) -> dict[str, Any]:
+        """Native path -> value for every outbound rule that applies to this record."""
         values: dict[str, Any] = {}
         for rule in self.rules:
-            if rule.direction == "in" or not rule.applies(talk) or (only is not None and rule.talk not in only):
+            if rule.direction == "in" or not rule.applies(talk):
                 continue
             if rule.items:
                 values[rule.native[0]] = [self._write_item(rule, line, links) for line in talk.get(rule.talk) or []]
@@ -217,14 +217,10 @@ class EntityMapping:
             have = [self._normal_item(rule, row) for row in current or []]
             want = [self._normal_item(rule, row) for row in desired or []]
             return have == want
-        if rule.transform in ("link", "constant", "kind_tag"):
-            if isinstance(current, list) or isinstance(desired, list):
-                return sorted(map(str, current or [])) == sorted(map(str, desired or []))
-            return (None if current is None else str(current)) == (None if desired is None else str(desired))
-        inbound = TRANSFORMS[rule.transform][0]
-        ctx = rule.context(self.system, links, None)
+        if isinstance(current, list) or isinstance(desired, list):
+            current, desired = current or [], desired or []  # no tags and an empty list of tags are the same
         try:
-            return inbound(current, ctx) == inbound(desired, ctx)
+            return self._normal(rule, current, links) == self._normal(rule, desired, links)
         except MappingError:
             return False
 
@@ -235,14 +231,20 @@ class EntityMapping:
                 continue
             for path in item.native:
                 value = get_path(row, path)
-                if item.transform in ("link", "constant"):
-                    out[path] = None if value is None else str(value)
-                else:
-                    try:
-                        out[path] = TRANSFORMS[item.transform][0](value, item.context(self.system, None, None))
-                    except MappingError:
-                        out[path] = value
+                try:
+                    out[path] = self._normal(item, value, None)
+                except MappingError:
+                    out[path] = value
         return out
+
+    def _normal(self, rule: Rule, value: Any, links: Links | None) -> Any:
+        """A native value in comparable form: ids and tags as strings (their transforms look
+        things up rather than normalise), everything else through its inbound transform."""
+        if rule.transform in ("link", "constant", "kind_tag"):
+            if isinstance(value, list):
+                return sorted(map(str, value))
+            return None if value is None else str(value)
+        return TRANSFORMS[rule.transform][0](value, rule.context(self.system, links, None))
 
     def inbound_properties(self) -> set[str]:
         return {rule.talk for rule in self.rules if rule.direction != "out"}
