@@ -62,7 +62,7 @@ class RequestLog:
 
 
 class RequestLogMiddleware:
-    """ASGI middleware: one row per request, after the response has been sent.
+    """ASGI middleware: one row per request, written just before its last body chunk is sent.
 
     GraphQL endpoints put `{"operation": ..., "root_fields": [...]}` into
     `scope["state"]["graphql"]` so the log can say what a POST to /graphql.json did.
@@ -79,16 +79,13 @@ class RequestLogMiddleware:
             return
         started = time.time()
         status = {"code": 500}
+        logged = False
 
-        async def record_status(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        scope.setdefault("state", {})
-        try:
-            await self.app(scope, receive, record_status)
-        finally:
+        def write_row() -> None:
+            nonlocal logged
+            if logged:
+                return
+            logged = True
             graphql = scope["state"].get("graphql") or {}
             self.log.add(
                 at=started,
@@ -100,3 +97,18 @@ class RequestLogMiddleware:
                 operation=graphql.get("operation"),
                 root_fields=json.dumps(graphql["root_fields"]) if graphql.get("root_fields") else None,
             )
+
+        async def record_and_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                # Write the row before the last byte leaves: a client that reads the log
+                # right after its response must find its own request there.
+                write_row()
+            await send(message)
+
+        scope.setdefault("state", {})
+        try:
+            await self.app(scope, receive, record_and_send)
+        finally:
+            write_row()
