@@ -3,14 +3,15 @@ from __future__ import annotations
 import pytest
 
 from talk_sandbox.processes import running
+from talk_sandbox.systems import SYSTEMS
 
 from harness import Talk
 
 
 @pytest.fixture(scope="session")
 def sandbox_urls(tmp_path_factory):
-    """The PowerOffice and Shopify emulators, real processes on free loopback ports."""
-    with running(["poweroffice", "shopify"], tmp_path_factory.mktemp("sandbox")) as urls:
+    """Every emulator, each a real process on a free loopback port."""
+    with running(list(SYSTEMS), tmp_path_factory.mktemp("sandbox")) as urls:
         yield urls
 
 

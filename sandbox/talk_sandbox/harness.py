@@ -13,6 +13,7 @@ from talk.rejects import read as read_rejects
 from talk.store import IdentityStore
 
 from .common.requestlog import is_write
+from .systems import SYSTEMS
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -20,6 +21,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SECRETS = {
     "poweroffice": ["sandbox-application-key", "sandbox-client-key", "sandbox-subscription-key"],
     "shopify": ["shpat_sandbox_token"],
+    "woocommerce": ["ck_sandbox_consumer_key_0123456789abcdef", "cs_sandbox_consumer_secret_0123456789abcdef"],
+    "customwebshop": ["cws_sandbox_api_key_0123456789"],
 }
 
 
@@ -40,12 +43,14 @@ class Talk:
             # several projects at once (tests, benchmarks) do not overwrite each other's files.
             "MELTANO_SYS_DIR_ROOT": str(workdir / ".meltano"),
             "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
-            "TAP_POWEROFFICE_BASE_URL": f"{urls['poweroffice']}/v2",
-            "TARGET_POWEROFFICE_BASE_URL": f"{urls['poweroffice']}/v2",
-            "TAP_SHOPIFY_BASE_URL": urls["shopify"],
-            "TARGET_SHOPIFY_BASE_URL": urls["shopify"],
         }
+        for system, url in urls.items():  # every plugin points at this run's emulators
+            self.env[f"TAP_{system.upper()}_BASE_URL"] = self.env[f"TARGET_{system.upper()}_BASE_URL"] = self.api_url(system)
         self.runs: list[subprocess.CompletedProcess] = []
+
+    def api_url(self, system: str) -> str:
+        """The `base_url` a plugin of `system` takes: the emulator's root plus its API path."""
+        return self.urls[system] + SYSTEMS[system]["api_path"]
 
     # -- meltano -------------------------------------------------------------------------------
     def meltano(self, *args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import importlib
 
+# `api_path`: what the plugins' `base_url` setting appends to the emulator's root URL.
 SYSTEMS: dict[str, dict] = {
-    "poweroffice": {"port": 8701, "emulator": "talk_sandbox.poweroffice.app:PowerOfficeEmulator", "title": "PowerOffice GO"},
-    "shopify": {"port": 8702, "emulator": "talk_sandbox.shopify.app:ShopifyEmulator", "title": "Shopify"},
-    # Planned: woocommerce 8703, superoffice 8704, customwebshop 8705.
+    "poweroffice": {"port": 8701, "emulator": "talk_sandbox.poweroffice.app:PowerOfficeEmulator",
+                    "title": "PowerOffice GO", "api_path": "/v2"},
+    "shopify": {"port": 8702, "emulator": "talk_sandbox.shopify.app:ShopifyEmulator", "title": "Shopify", "api_path": ""},
+    "woocommerce": {"port": 8703, "emulator": "talk_sandbox.woocommerce.app:WooCommerceEmulator",
+                    "title": "WooCommerce", "api_path": ""},
+    # Planned: superoffice 8704.
+    "customwebshop": {"port": 8705, "emulator": "talk_sandbox.customwebshop.app:CustomWebshopEmulator",
+                      "title": "Custom Webshop", "api_path": "/api/v1"},
 }
 
 
