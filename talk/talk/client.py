@@ -30,3 +30,25 @@ class SystemClient(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+
+class BatchingClient(SystemClient, Protocol):
+    """A client whose API writes many records per request (WooCommerce's /batch endpoints).
+
+    The shared write path notices `batch_size` > 1 and then collects up to that many records
+    of one entity, reads their present state with one `fetch_many`, merges each as usual and
+    hands every create and update of the group to one `write_batch` call. Each record's result
+    comes back in its own slot, so an error the API reports for one item rejects that record
+    only, and every other record of the batch is linked.
+    """
+
+    batch_size: int
+
+    def fetch_many(self, entity: str, native_ids: list[str]) -> dict[str, dict]:
+        """Present state of many records (native id -> native record); missing ids are absent."""
+
+    def write_batch(self, entity: str, creates: list[dict], updates: list[tuple[str, dict, dict]]
+                    ) -> tuple[list[dict | Exception], list[dict | Exception]]:
+        """Create `creates` (bodies as for `create`) and apply `updates` ((native id, changes,
+        current) as for `update`) in as few requests as the API allows. Returns, in the same
+        order, each record as stored or the `talk.http.ApiError` the API gave for that item."""
