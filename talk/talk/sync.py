@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -85,6 +86,21 @@ def _parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.now().astimezone().tzinfo)
 
 
+@dataclass
+class Write:
+    """One planned write: a create (`body`) or an update (`changes` to `current`), and what
+    to record once it is done."""
+    entity: EntityMapping
+    record: dict
+    outcome: str
+    new_link: bool
+    body: dict | None = None
+    current: dict | None = None
+    changes: dict = field(default_factory=dict)
+    source_shadow: dict | None = None
+    pending: set = field(default_factory=set)
+
+
 class Syncer:
     def __init__(self, system: str, client: SystemClient, store: IdentityStore, rejects: RejectLog,
                  dry_run: bool = False, create_from: list[str] | None = None):
@@ -101,26 +117,76 @@ class Syncer:
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.validators = {e: jsonschema.Draft7Validator(model.schema(e)) for e in model.ENTITIES}
         self.processed = 0
+        self.waiting: list[dict] = []  # records waiting for their batch (batching clients)
+        self.waiting_entity = ""
 
-    # -- entry point --------------------------------------------------------------------------
+    # -- entry points -------------------------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        return max(1, int(getattr(self.client, "batch_size", 1) or 1))
+
+    def submit(self, talk_entity: str, record: dict) -> None:
+        """Sync a record now, or (for a client that writes in batches) once its batch is full.
+        A batch holds one Talk entity: customers are linked before the orders that name them."""
+        if self.batch_size == 1:
+            self.sync(talk_entity, record)
+            return
+        if self.waiting and self.waiting_entity != talk_entity:
+            self.flush()
+        self.waiting_entity = talk_entity
+        self.waiting.append(record)
+        if len(self.waiting) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every record still waiting for its batch."""
+        if self.waiting:
+            records, self.waiting = self.waiting, []
+            self.sync_many(self.waiting_entity, records)
+
     def sync(self, talk_entity: str, record: dict) -> str:
-        source = record.get("source") or {}
-        tally = self.counts[(source.get("system", "?"), talk_entity)]
-        problems = self.validate(talk_entity, record)
-        if problems:
-            self.reject(talk_entity, record, "; ".join(problems), stage="schema")
-            tally["rejected"] += 1
-            return "rejected"
-        try:
-            outcome = self._sync(talk_entity, record)
-        except (ApiError, MappingError) as exc:
-            self.reject(talk_entity, record, str(exc), stage="destination" if isinstance(exc, ApiError) else "mapping")
-            outcome = "rejected"
-        tally[outcome] += 1
-        self.processed += 1
-        if self.processed % PROGRESS_EVERY == 0:
-            log.info("%s: %d records processed so far: %s", self.system, self.processed, self.progress())
-        return outcome
+        return self.sync_many(talk_entity, [record])[0]
+
+    def sync_many(self, talk_entity: str, records: list[dict]) -> list[str]:
+        """Sync records of one Talk entity: plan each (find, merge), write the group (one call
+        per record, or one batch call for a batching client), then link each that was written."""
+        outcomes: list[str | None] = [None] * len(records)
+        plans: dict[int, Write] = {}
+        valid = []
+        for n, record in enumerate(records):
+            problems = self.validate(talk_entity, record)
+            if problems:
+                self.reject(talk_entity, record, "; ".join(problems), stage="schema")
+                outcomes[n] = "rejected"
+            else:
+                valid.append(n)
+        present = self._prefetch(talk_entity, [records[n] for n in valid])
+        for n in valid:
+            try:
+                planned = self._plan(talk_entity, records[n], present)
+            except (ApiError, MappingError) as exc:
+                self._reject_error(talk_entity, records[n], exc)
+                planned = "rejected"
+            if isinstance(planned, Write):
+                plans[n] = planned
+            else:
+                outcomes[n] = planned
+        for n, result in self._perform(list(plans.values()), keys=list(plans)):
+            write = plans[n]
+            if isinstance(result, Exception):
+                self._reject_error(talk_entity, write.record, result)
+                outcomes[n] = "rejected"
+                continue
+            self._commit(write.entity, write.record, result, new_link=write.new_link,
+                         source_shadow=write.source_shadow, pending=write.pending)
+            outcomes[n] = write.outcome
+        for record, outcome in zip(records, outcomes):
+            source = record.get("source") or {}
+            self.counts[(source.get("system", "?"), talk_entity)][outcome] += 1
+            self.processed += 1
+            if self.processed % PROGRESS_EVERY == 0:
+                log.info("%s: %d records processed so far: %s", self.system, self.processed, self.progress())
+        return outcomes
 
     def progress(self) -> str:
         totals: dict[str, int] = defaultdict(int)
@@ -140,15 +206,39 @@ class Syncer:
         self.rejects.add(stage=stage, system=self.system, stream=talk_entity, reason=reason,
                          record_id=record.get("id"), source=record.get("source"), record=record)
 
-    # -- the write path ------------------------------------------------------------------------
-    def _sync(self, talk_entity: str, record: dict) -> str:
+    def _reject_error(self, talk_entity: str, record: dict, exc: Exception) -> None:
+        self.reject(talk_entity, record, str(exc), stage="destination" if isinstance(exc, ApiError) else "mapping")
+
+    # -- planning: find, merge, decide what to write --------------------------------------------
+    def _prefetch(self, talk_entity: str, records: list[dict]) -> dict[tuple[str, str], dict]:
+        """Present state of the linked destination records of a batch, in one read per stream
+        (batching clients only; the single-record path fetches as it goes)."""
+        if self.batch_size == 1:
+            return {}
+        wanted: dict[str, list[str]] = defaultdict(list)
+        for record in records:
+            link = self.store.link_for(self.system, talk_entity, record["id"])
+            if link:
+                wanted[link.entity].append(link.native_id)
+        present = {}
+        for stream, ids in wanted.items():
+            for native_id, native in self.client.fetch_many(stream, ids).items():
+                present[(stream, str(native_id))] = native
+        return present
+
+    def _fetch(self, entity: EntityMapping, native_id: str, present: dict) -> dict | None:
+        if self.batch_size > 1:
+            return present.get((entity.stream, str(native_id)))
+        return self.client.fetch(entity.stream, native_id)
+
+    def _plan(self, talk_entity: str, record: dict, present: dict) -> "Write | str":
         g = record["id"]
         source = record["source"]
         link = self.store.link_for(self.system, talk_entity, g)
         first_contact = link is None
         if link:
             entity = self.mapping.entities[link.entity]
-            current = self.client.fetch(entity.stream, link.native_id)
+            current = self._fetch(entity, link.native_id, present)
             if current is None:
                 # Deleted in the destination: we never delete, and we do not resurrect either.
                 log.warning("%s %s was deleted in %s; not recreated", talk_entity, link.native_id, self.system)
@@ -161,7 +251,7 @@ class Syncer:
             if current is None:
                 if not flows.creates(source["system"], self.system, talk_entity, self.create_from):
                     return "skipped"
-                return self._create(entity, record)
+                return self._plan_create(entity, record)
             other = self.store.global_id(self.system, entity.stream, entity.native_id(current))
             if other and other != g:
                 taken = self.store.link_for(source["system"], talk_entity, other)
@@ -178,7 +268,7 @@ class Syncer:
                     self.store.merge_identities(g, other)
                     record = {**record, "id": other}
                     g = other
-        return self._update(entity, record, current, first_contact)
+        return self._plan_update(entity, record, current, first_contact)
 
     def _entity_for_new(self, talk_entity: str, record: dict) -> EntityMapping | None:
         for entity in self.mapping.for_talk(talk_entity):
@@ -211,7 +301,7 @@ class Syncer:
             self.indexes[entity.stream] = index
         return self.indexes[entity.stream]
 
-    def _create(self, entity: EntityMapping, record: dict) -> str:
+    def _plan_create(self, entity: EntityMapping, record: dict) -> "Write | str":
         native = entity.to_native(record, self.links)
         if entity.external_reference:
             native[entity.external_reference] = record["id"]
@@ -221,11 +311,10 @@ class Syncer:
         body: dict = {}
         for path, value in native.items():
             set_path(body, path, value)
-        stored = self.client.create(entity.stream, body)
-        self._commit(entity, record, stored, new_link=True, source_shadow=self.store.shadow(record["id"], record["source"]["system"]))
-        return "created"
+        return Write(entity, record, outcome="created", new_link=True, body=body,
+                     source_shadow=self.store.shadow(record["id"], record["source"]["system"]))
 
-    def _update(self, entity: EntityMapping, record: dict, current: dict, first_contact: bool) -> str:
+    def _plan_update(self, entity: EntityMapping, record: dict, current: dict, first_contact: bool) -> "Write | str":
         g = record["id"]
         source = record["source"]
         destination_talk = entity.to_talk(current, self.links)
@@ -247,10 +336,45 @@ class Syncer:
         outcome = "linked" if first_contact else "updated" if changes else "unchanged"
         if self.dry_run:
             return "updated" if changes else outcome
-        if changes:
-            current = self.client.update(entity.stream, entity.native_id(current), changes, current)
-        self._commit(entity, record, current, new_link=first_contact, source_shadow=source_shadow, pending=pending)
-        return outcome
+        return Write(entity, record, outcome=outcome, new_link=first_contact, current=current, changes=changes,
+                     source_shadow=source_shadow, pending=pending)
+
+    # -- writing ---------------------------------------------------------------------------------
+    def _perform(self, writes: list["Write"], keys: list) -> list[tuple[Any, dict | Exception]]:
+        """Carry out planned writes; (key, stored record or the error) for each."""
+        if self.batch_size == 1:
+            results = []
+            for key, write in zip(keys, writes):
+                try:
+                    results.append((key, self._write_one(write)))
+                except ApiError as exc:
+                    results.append((key, exc))
+            return results
+        results = []
+        by_stream: dict[str, list[tuple[Any, Write]]] = defaultdict(list)
+        for key, write in zip(keys, writes):
+            by_stream[write.entity.stream].append((key, write))
+        for stream, group in by_stream.items():
+            creates = [(k, w) for k, w in group if w.body is not None]
+            updates = [(k, w) for k, w in group if w.body is None and w.changes]
+            unchanged = [(k, w) for k, w in group if w.body is None and not w.changes]
+            results += [(k, w.current) for k, w in unchanged]
+            try:
+                created, updated = self.client.write_batch(
+                    stream, [w.body for _, w in creates],
+                    [(w.entity.native_id(w.current), w.changes, w.current) for _, w in updates])
+            except ApiError as exc:  # the whole request failed: every record of it is rejected
+                created, updated = [exc] * len(creates), [exc] * len(updates)
+            results += [(k, r) for (k, _), r in zip(creates, created)]
+            results += [(k, r) for (k, _), r in zip(updates, updated)]
+        return results
+
+    def _write_one(self, write: "Write") -> dict:
+        if write.body is not None:
+            return self.client.create(write.entity.stream, write.body)
+        if write.changes:
+            return self.client.update(write.entity.stream, write.entity.native_id(write.current), write.changes, write.current)
+        return write.current
 
     def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool,
                 source_shadow: dict | None, pending: set[str] = frozenset()) -> None:

@@ -53,12 +53,13 @@ class TalkTargetSink(RecordSink):
 
 
 class TalkSink(TalkTargetSink):
-    """Writes Talk-model records one at a time: each write is linked before the next starts,
-    so a run killed at any point leaves nothing half-linked."""
+    """Writes Talk-model records one at a time (or one batch at a time, for an API that writes
+    in batches): each write is linked before the next starts, and a write that dies before its
+    link is found again by its external reference, so a killed run leaves nothing half-linked."""
 
     def process_record(self, record: dict, context: dict) -> None:
         record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
-        self.talk_target.syncer.sync(self.stream_name, record)
+        self.talk_target.syncer.submit(self.stream_name, record)
 
 
 class UnknownStreamSink(TalkTargetSink):
@@ -117,6 +118,12 @@ class TalkTarget(Target):
                 create_from=self.config.get("create_from"),
             )
         return self._syncer
+
+    def drain_all(self, *, is_endofpipe: bool = False) -> None:
+        # Records waiting for their batch are written before the state that covers them.
+        if hasattr(self, "_syncer"):
+            self._syncer.flush()
+        super().drain_all(is_endofpipe=is_endofpipe)
 
     def process_endofpipe(self) -> None:
         super().process_endofpipe()
