@@ -1,27 +1,155 @@
-"""The Custom Webshop emulator: the reference implementation of Talk's webshop API (/api/v1).
-
-Placeholder while the API is written: starts, serves the /_sandbox admin API, stores nothing.
+"""The Custom Webshop emulator: the reference implementation of Talk's webshop API under /api/v1
+(talk/talk/webshop_api/openapi.yaml): API-key auth, cursor paging ordered by (updated_at, id),
+`updated_since`, ETag/If-Match, the error codes, and an optional requests-per-second limit.
 """
 from __future__ import annotations
 
-from fastapi import FastAPI
+import base64
+import binascii
+import json
+import math
+import secrets
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from talk.webshop_api import API_PATH, ENTITIES
 
 from ..common.emulator import Emulator
+from ..common.ratelimit import RequestsPerSecond
+from . import seed
+from .records import ApiError, Records, etag, parse_time, stamp
+
+# Equality filters each list endpoint takes besides updated_since, cursor and limit.
+FILTERS = {"customers": ("external_reference", "email"), "products": ("external_reference", "sku"),
+           "orders": ("external_reference",)}
+# Deliberate deviations from the document, switched on through the `defects` setting so the
+# conformance checker's tests can show it catches them. Never on by default.
+DEFECTS = {"no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors"}
+
+
+def encode_cursor(record: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps([record["updated_at"], record["id"]]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        updated_at, id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return stamp(parse_time(updated_at)), str(id)
+    except (ValueError, TypeError, binascii.Error):
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned; start again without it.",
+                       "cursor") from None
 
 
 class CustomWebshopEmulator(Emulator):
     system = "customwebshop"
     default_port = 8705
-    default_settings = {"api_key": "cws_sandbox_api_key_0123456789", "rate_limit_per_second": 0}
+    default_settings = {
+        "api_key": "cws_sandbox_api_key_0123456789",
+        "rate_limit_per_second": 0,  # 0: unlimited
+        "defects": [],
+    }
 
-    def add_routes(self, app: FastAPI) -> None:
-        pass
+    def __init__(self, directory=None, settings=None):
+        super().__init__(directory, settings)
+        self.records = Records(self.store)
+        self.limiter = RequestsPerSecond(0)
 
+    def apply_settings(self) -> None:
+        self.limiter = RequestsPerSecond(float(self.settings.get("rate_limit_per_second") or 0))
+
+    def defect(self, name: str) -> bool:
+        return name in (self.settings.get("defects") or [])
+
+    # -- admin hooks ------------------------------------------------------------------------
     def load(self, entity: str, records: list[dict]) -> list[dict]:
-        return []
+        return seed.load(self.records, entity, records)
 
     def seed_demo(self) -> dict[str, int]:
-        return {}
+        self.store.reset()
+        return seed.demo(self.records)
 
     def seed_sized(self, customers: int, products: int, orders: int) -> dict[str, int]:
-        return {}
+        self.store.reset()
+        return seed.sized(self.records, customers, products, orders)
+
+    # -- auth and throttling ------------------------------------------------------------------
+    def guard(self, request: Request) -> None:
+        key = request.headers.get("X-API-Key") or ""
+        allowed, wait = self.limiter.allow(key)
+        if not allowed:
+            seconds = max(1, math.ceil(wait))
+            raise ApiError(429, "rate_limited", f"Too many requests; retry in {seconds} s.", headers={"Retry-After": str(seconds)})
+        if not key or not secrets.compare_digest(key.encode(), str(self.settings["api_key"]).encode()):
+            # Never echo the key that was sent: error bodies end up in logs.
+            raise ApiError(401, "unauthorized", "The X-API-Key header is missing or not a valid key.")
+
+    # -- routes ---------------------------------------------------------------------------------
+    def add_routes(self, app: FastAPI) -> None:
+        @app.exception_handler(ApiError)
+        async def on_api_error(request: Request, error: ApiError) -> JSONResponse:
+            if self.defect("plain_errors"):
+                return JSONResponse({"detail": error.message}, status_code=error.status, headers=error.headers)
+            return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+        router = APIRouter(dependencies=[Depends(self.guard)])
+        for entity in ENTITIES:
+            self.entity_routes(router, entity)
+        app.include_router(router, prefix=API_PATH)
+
+    def entity_routes(self, router: APIRouter, entity: str) -> None:
+        @router.get(f"/{entity}", name=f"list_{entity}")
+        def list_records(request: Request) -> JSONResponse:
+            return JSONResponse(self.page(entity, request.query_params))
+
+        @router.post(f"/{entity}", name=f"create_{entity}")
+        async def create(request: Request) -> JSONResponse:
+            record = self.records.create(entity, await json_body(request))
+            return JSONResponse(record, status_code=201, headers={"ETag": etag(record)})
+
+        @router.get(f"/{entity}/{{id}}", name=f"get_{entity}")
+        def get(id: str) -> JSONResponse:
+            record = self.records.get(entity, id)
+            return JSONResponse(record, headers={"ETag": etag(record)})
+
+        @router.patch(f"/{entity}/{{id}}", name=f"update_{entity}")
+        async def update(id: str, request: Request) -> JSONResponse:
+            if_match = None if self.defect("ignore_if_match") else request.headers.get("If-Match")
+            record = self.records.update(entity, id, await json_body(request), if_match)
+            return JSONResponse(record, headers={"ETag": etag(record)})
+
+    def page(self, entity: str, query) -> dict:
+        """One page of `entity` ordered by (updated_at, id): keyset paging, so a record changed
+        while a client pages moves to the end and is seen again rather than skipped."""
+        limit = query.get("limit", "50")
+        if not limit.isdigit() or not 1 <= int(limit) <= 200:
+            raise ApiError(400, "invalid_parameter", f"limit must be an integer from 1 to 200, not '{limit}'.", "limit")
+        records = sorted(self.store.all(entity), key=lambda r: (r["updated_at"], r["id"]))
+        since = query.get("updated_since")
+        if since is not None and not self.defect("ignore_updated_since"):
+            try:
+                since = stamp(parse_time(since))
+            except ValueError:
+                raise ApiError(400, "invalid_parameter", f"updated_since must be an RFC 3339 date-time with offset, "
+                               f"e.g. 2024-05-01T10:00:00Z, not '{since}'.", "updated_since") from None
+            records = [r for r in records if r["updated_at"] > since]
+        for name in FILTERS[entity]:
+            if name in query:
+                value = query[name]
+                same = (lambda a, b: (a or "").lower() == b.lower()) if name == "email" else (lambda a, b: a == b)
+                records = [r for r in records if same(r.get(name), value)]
+        if query.get("cursor"):
+            position = decode_cursor(query["cursor"])
+            records = [r for r in records if (r["updated_at"], r["id"]) > position]
+        data = records[: int(limit)]
+        more = len(records) > int(limit)
+        if self.defect("no_next_cursor"):
+            return {"data": data}
+        return {"data": data, "next_cursor": encode_cursor(data[-1]) if more else None}
+
+
+async def json_body(request: Request):
+    try:
+        return json.loads(await request.body() or b"null")
+    except ValueError:
+        raise ApiError(422, "validation_failed", "The request body is not valid JSON.") from None
