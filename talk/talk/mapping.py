@@ -89,6 +89,9 @@ class EntityMapping:
     join: dict[str, dict]
     link_extra: dict[str, str]
     requires: dict[str, Any]
+    # Records of this entity are read out of another stream's records (a guest order's buyer
+    # out of the order): {stream: ..., when: {native path: value}}.
+    read_from: dict[str, Any] = field(default_factory=dict)
     _inbound_rules: list[Rule] | None = field(default=None, repr=False)
 
     def native_id(self, record: dict) -> str | None:
@@ -108,11 +111,21 @@ class EntityMapping:
                 return False
         return True
 
+    def reads(self, stream: str, record: dict) -> bool:
+        """Whether a record of `stream` also holds a record of this (derived) entity."""
+        if self.read_from.get("stream") != stream:
+            return False
+        return all(get_path(record, path) == value for path, value in (self.read_from.get("when") or {}).items())
+
     # -- inbound -------------------------------------------------------------------------------
     def to_talk(self, record: dict, links: Links | None) -> dict:
+        """Several inbound rules may read one property: the first that finds a value wins
+        (an order's customer, else its guest buyer)."""
         talk: dict[str, Any] = {}
         for rule in self.inbound_rules:
             if rule.when is not None and talk.get("kind") != rule.when:
+                continue
+            if talk.get(rule.talk) is not None:
                 continue
             talk[rule.talk] = self._read(rule, record, links)
         return talk
@@ -265,6 +278,10 @@ class SystemMapping:
     def for_talk(self, talk_entity: str) -> list[EntityMapping]:
         return [e for e in self.entities.values() if e.talk == talk_entity]
 
+    def derived_from(self, stream: str) -> list[EntityMapping]:
+        """Entities whose records are read out of `stream`'s records (see EntityMapping.read_from)."""
+        return [e for e in self.entities.values() if e.read_from.get("stream") == stream]
+
     def joined_streams(self) -> dict[str, tuple[EntityMapping, dict]]:
         """Child stream -> (parent entity, join spec): streams the mapper folds into a parent."""
         return {
@@ -308,6 +325,7 @@ def parse(raw: dict) -> SystemMapping:
             join=spec.get("join", {}),
             link_extra=spec.get("link_extra", {}),
             requires=spec.get("requires", {}),
+            read_from=spec.get("read_from", {}),
         )
     return SystemMapping(system=system, title=raw.get("title", system), entities=entities)
 

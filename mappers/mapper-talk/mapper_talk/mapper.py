@@ -109,6 +109,14 @@ class TalkMapper(InlineMapper):
             # Hold until its children (order lines) have arrived: they follow their parent.
             self.held_parents[entity.stream][entity.native_id(record)] = dict(record)
             return
+        yield from self._map_with_derived(entity, record)
+
+    def _map_with_derived(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
+        """The records read out of this one first (a guest order's buyer), then the record
+        itself: the buyer's identity must be resolved before the order refers to it."""
+        for derived in self.mapping.derived_from(entity.stream):
+            if derived.reads(entity.stream, record):
+                yield from self._map(derived, record)
         yield from self._map(entity, record)
 
     def map_state_message(self, message_dict: dict) -> Iterable[singer.Message]:
@@ -128,7 +136,7 @@ class TalkMapper(InlineMapper):
             for native_id, record in held.items():
                 for into, spec in entity.join.items():
                     record[into] = self.held_children[spec["stream"]].pop(native_id, [])
-                self._write_messages(self._map(entity, record))
+                self._write_messages(self._map_with_derived(entity, record))
         self.held_parents.clear()
         # Always: the target learns the source system and records the run even when nothing changed.
         self._write_messages(self._talk_stats())
