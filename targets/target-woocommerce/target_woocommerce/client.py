@@ -1,0 +1,187 @@
+"""WooCommerce as a `talk.client.BatchingClient`: records in and out in tap-woocommerce's shape.
+
+Writes go through each collection's `/batch` endpoint, up to 100 creates and updates a request;
+WooCommerce answers every item in its own slot, an error as `{"id": 0, "error": {code, message,
+data: {status}}}`, which becomes that record's `ApiError` so only that record is rejected.
+Reads of many records take one `include=` list call per 100 ids.
+"""
+from __future__ import annotations
+
+import copy
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable
+
+import httpx
+from tap_woocommerce.auth import WooCommerceAuth
+from tap_woocommerce.client import DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_PAGE_SIZE, api_root, next_page, tls_verify
+from tap_woocommerce.records import meta_data, to_record
+from talk.http import ApiError, ApiSession
+from talk.paths import set_path
+
+MAX_BATCH = 100  # WooCommerce's limit on items per /batch request
+COLLECTIONS = {"customers": "/customers", "products": "/products", "orders": "/orders"}
+# Server-set properties of the tap's records: never sent.
+READ_ONLY = {
+    "id", "date_created", "date_created_gmt", "date_modified", "date_modified_gmt", "meta", "avatar_url",
+    "is_paying_customer", "role", "username", "number", "total", "total_tax", "discount_total", "shipping_total",
+    "price", "stock_status", "prices_include_tax", "date_paid_gmt", "date_completed_gmt",
+}
+
+
+class WooSession(ApiSession):
+    """The shared retrying session, signing each request and checking TLS as configured."""
+
+    def __init__(self, config: dict):
+        timeout = float(config.get("timeout") or DEFAULT_TIMEOUT)
+        user_agent = str(config.get("user_agent") or DEFAULT_USER_AGENT)
+        super().__init__(api_root(config), timeout=timeout, user_agent=user_agent)
+        self.client.close()
+        self.client = httpx.Client(base_url=api_root(config), timeout=timeout, verify=tls_verify(config),
+                                   headers={"User-Agent": user_agent, "Accept": "application/json"},
+                                   auth=WooCommerceAuth(config))
+
+
+def item_error(item: dict, method: str, path: str) -> ApiError | None:
+    """The error WooCommerce reported for one batch item, if it reported one."""
+    error = item.get("error") if isinstance(item, dict) else None
+    if not error:
+        return None
+    status = int(((error.get("data") or {}).get("status")) or 400)
+    return ApiError(status, f"{error.get('code')}: {error.get('message')}", method, path)
+
+
+def line_body(line: dict) -> dict:
+    """An order line as WooCommerce takes it: the unit `price` is read-only there, so a line's
+    price is written as its `subtotal` and `total` (price x quantity, before discounts)."""
+    body = {k: v for k, v in line.items() if k not in ("price", "sku", "total_tax") and v is not None}
+    price, quantity = line.get("price"), line.get("quantity")
+    if price is not None and quantity is not None:
+        try:
+            amount = str((Decimal(str(price)) * Decimal(str(quantity))).quantize(Decimal("0.01")))
+        except InvalidOperation:
+            raise ApiError(400, f"line price {price!r} is not an amount", "POST", "/orders") from None
+        body["subtotal"] = body["total"] = amount
+    return body
+
+
+def writable(record: dict, current: dict | None = None) -> dict:
+    """A record of the tap's shape as a create / update body."""
+    body = {k: copy.deepcopy(v) for k, v in record.items() if k not in READ_ONLY and v is not None}
+    if record.get("meta"):
+        body["meta_data"] = meta_data(record["meta"])
+    if "line_items" in record:
+        body["line_items"] = reconcile_lines(record["line_items"] or [], (current or {}).get("line_items") or [])
+    if record.get("stock_quantity") is not None:
+        body["manage_stock"] = True  # WooCommerce ignores stock_quantity on a product that does not track stock
+    return body
+
+
+def reconcile_lines(desired: list[dict], current: list[dict]) -> list[dict]:
+    """Line items for an order write: existing lines keep their id (matched by product, then by
+    place), new ones have none, and lines no longer wanted are removed (quantity 0)."""
+    unmatched = list(current)
+    out = []
+    for line in desired:
+        match = next((c for c in unmatched if c.get("product_id") == line.get("product_id")), None)
+        if match is not None:
+            unmatched.remove(match)
+            line = {**line, "id": match["id"]}
+        out.append(line_body(line))
+    out += [{"id": old["id"], "quantity": 0} for old in unmatched if old.get("id")]
+    return out
+
+
+class WooCommerceClient:
+    """Reads and writes WooCommerce for the shared target logic (see talk.client.BatchingClient)."""
+
+    system = "woocommerce"
+
+    def __init__(self, config: dict):
+        self.batch_size = max(1, min(int(config.get("batch_size") or MAX_BATCH), MAX_BATCH))
+        self.session = WooSession(config)
+
+    # -- reads ----------------------------------------------------------------------------------
+    def fetch(self, entity: str, native_id: str) -> dict | None:
+        if entity not in COLLECTIONS:
+            return None  # guest customers live inside their orders only
+        try:
+            return to_record(self.session.json("GET", f"{COLLECTIONS[entity]}/{native_id}"))
+        except ApiError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def fetch_many(self, entity: str, native_ids: list[str]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        if entity not in COLLECTIONS:
+            return found
+        ids = list(dict.fromkeys(str(i) for i in native_ids))
+        for start in range(0, len(ids), MAX_PAGE_SIZE):
+            chunk = ids[start:start + MAX_PAGE_SIZE]
+            params = {"include": ",".join(chunk), "per_page": MAX_PAGE_SIZE}
+            for raw in self.session.json("GET", COLLECTIONS[entity], params=params) or []:
+                found[str(raw["id"])] = to_record(raw)
+        return found
+
+    def index(self, entity: str) -> Iterable[dict]:
+        if entity not in COLLECTIONS:
+            return
+        page = 1
+        while page:
+            response = self.session.request("GET", COLLECTIONS[entity], params={
+                "page": page, "per_page": MAX_PAGE_SIZE, "orderby": "id", "order": "asc"})
+            for raw in response.json() or []:
+                yield to_record(raw)
+            page = next_page(response, page)
+
+    # -- writes ---------------------------------------------------------------------------------
+    def create(self, entity: str, record: dict) -> dict:
+        return to_record(self.session.json("POST", COLLECTIONS[entity], json=writable(record)))
+
+    def update(self, entity: str, native_id: str, changes: dict, current: dict) -> dict:
+        return to_record(self.session.json("PUT", f"{COLLECTIONS[entity]}/{native_id}", json=self._update_body(changes, current)))
+
+    def write_batch(self, entity: str, creates: list[dict], updates: list[tuple[str, dict, dict]]
+                    ) -> tuple[list[dict | Exception], list[dict | Exception]]:
+        created: list[dict | Exception] = []
+        updated: list[dict | Exception] = []
+        path = f"{COLLECTIONS[entity]}/batch"
+        pending_creates = [writable(record) for record in creates]
+        pending_updates = [{**self._update_body(changes, current), "id": int(native_id)}
+                           for native_id, changes, current in updates]
+        while pending_creates or pending_updates:
+            take_creates = pending_creates[:MAX_BATCH]
+            take_updates = pending_updates[:MAX_BATCH - len(take_creates)]
+            pending_creates, pending_updates = pending_creates[len(take_creates):], pending_updates[len(take_updates):]
+            body: dict[str, list] = {}
+            if take_creates:
+                body["create"] = take_creates
+            if take_updates:
+                body["update"] = take_updates
+            answer = self.session.json("POST", path, json=body) or {}
+            created += self._results(answer.get("create"), len(take_creates), path)
+            updated += self._results(answer.get("update"), len(take_updates), path)
+        return created, updated
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- helpers ----------------------------------------------------------------------------------
+    @staticmethod
+    def _update_body(changes: dict, current: dict) -> dict:
+        nested: dict[str, Any] = {}
+        for path, value in changes.items():
+            set_path(nested, path, value)
+        return writable(nested, current)
+
+    @staticmethod
+    def _results(items: list | None, expected: int, path: str) -> list[dict | Exception]:
+        items = list(items or [])
+        results: list[dict | Exception] = []
+        for n in range(expected):
+            item = items[n] if n < len(items) else None
+            if item is None:
+                results.append(ApiError(502, "the batch answer has no result for this item", "POST", path))
+            else:
+                results.append(item_error(item, "POST", path) or to_record(item))
+        return results
