@@ -1,23 +1,147 @@
-"""The WooCommerce REST API v3 emulator (customers, products, variations, orders)."""
+"""The WooCommerce REST API v3 emulator: customers, products, variations and orders under
+/wp-json/wc/v3, with WordPress paging headers, batch writes and WooCommerce's key auth."""
 from __future__ import annotations
 
-from fastapi import FastAPI
+import json
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from ..common.emulator import Emulator
+from . import seed
+from .auth import KeyAuthenticator
+from .batch import run_batch
+from .errors import WooError, no_route
+from .host import HostMiddleware
+from .listing import page_of, truthy
+from .records import CUSTOMERS, ORDERS, PRODUCTS, Ledger
+from .resources import Resource, Shop
+
+API = "/wp-json/wc/v3"
+# What WordPress's permission check says when a request carries no valid key.
+REFUSALS = {
+    "list": ("woocommerce_rest_cannot_view", "Sorry, you cannot list resources."),
+    "view": ("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."),
+    "create": ("woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources."),
+    "edit": ("woocommerce_rest_cannot_edit", "Sorry, you are not allowed to edit this resource."),
+    "delete": ("woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource."),
+    "batch": ("woocommerce_rest_cannot_batch", "Sorry, you are not allowed to batch manipulate this resource."),
+}
 
 
 class WooCommerceEmulator(Emulator):
     system = "woocommerce"
     default_port = 8703
+    default_settings = {
+        "consumer_key": "ck_sandbox_consumer_key_0123456789abcdef",
+        "consumer_secret": "cs_sandbox_consumer_secret_0123456789abcdef",
+        "oauth_window_seconds": 900,
+        "batch_limit": 100,
+        "timezone": "Europe/Oslo",
+        # A host firewall that answers 403 to requests without a User-Agent header.
+        "require_user_agent": False,
+        # Seconds every API request waits before it is answered (a slow server).
+        "response_delay_seconds": 0,
+    }
 
-    def add_routes(self, app: FastAPI) -> None:
-        pass
+    def __init__(self, directory=None, settings=None):
+        super().__init__(directory, settings)
+        self.shop = Shop(Ledger(self.store, self.settings))
+        self.keys = KeyAuthenticator(self.settings)
 
+    def apply_settings(self) -> None:
+        self.shop.ledger.settings = self.keys.settings = self.settings
+
+    # -- admin hooks ------------------------------------------------------------------------
     def load(self, entity: str, records: list[dict]) -> list[dict]:
-        return []
+        return seed.load(self.shop, entity, records)
 
     def seed_demo(self) -> dict[str, int]:
-        return {}
+        self.store.reset()
+        return seed.demo(self.shop)
 
     def seed_sized(self, customers: int, products: int, orders: int) -> dict[str, int]:
+        self.store.reset()
+        return seed.sized(self.shop, customers, products, orders)
+
+    # -- auth ---------------------------------------------------------------------------------
+    async def authorize(self, request: Request, action: str) -> None:
+        form = {}
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        url = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+        if not self.keys.authenticate(request.method, url, request.url.scheme == "https", dict(request.query_params),
+                                      form, request.headers.get("authorization", "")):
+            code, message = REFUSALS[action]
+            raise WooError(401, code, message)
+
+    # -- routes -------------------------------------------------------------------------------
+    def add_routes(self, app: FastAPI) -> None:
+        app.add_middleware(HostMiddleware, settings=lambda: self.settings)
+
+        @app.exception_handler(WooError)
+        async def on_woo_error(request: Request, error: WooError) -> JSONResponse:
+            return JSONResponse(error.body(), status_code=error.status)
+
+        for name in (CUSTOMERS, PRODUCTS, ORDERS):
+            self.resource_routes(app, f"{API}/{name}", lambda name=name: self.shop.resource(name))
+        self.resource_routes(app, f"{API}/products/{{product_id:int}}/variations", self.shop.variations)
+
+        @app.api_route("/wp-json/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+        async def unknown_route(rest: str):
+            raise no_route()
+
+    def resource_routes(self, app: FastAPI, base: str, resource_for) -> None:
+        """List, create, batch, read, update and delete under `base`; `resource_for` gets the
+        path parameters other than `id` (the parent product's id for variations)."""
+
+        def pick(request: Request) -> Resource:
+            return resource_for(**{k: v for k, v in request.path_params.items() if k != "id"})
+
+        @app.get(base)
+        async def list_records(request: Request) -> JSONResponse:
+            await self.authorize(request, "list")
+            resource = pick(request)
+            url = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+            page, headers = page_of(resource.records(), resource.collection, dict(request.query_params), url,
+                                    self.shop.ledger.zone)
+            return JSONResponse(page, headers=headers)
+
+        @app.post(base)
+        async def create_record(request: Request) -> JSONResponse:
+            await self.authorize(request, "create")
+            return JSONResponse(pick(request).create(await json_body(request)), status_code=201)
+
+        @app.api_route(f"{base}/batch", methods=["POST", "PUT", "PATCH"])
+        async def batch(request: Request) -> JSONResponse:
+            await self.authorize(request, "batch")
+            resource = pick(request)
+            return JSONResponse(run_batch(
+                await json_body(request), int(self.settings["batch_limit"]), resource.create, resource.update,
+                lambda id_: resource.delete(id_, True)))
+
+        @app.get(f"{base}/{{id:int}}")
+        async def get_record(request: Request, id: int) -> JSONResponse:
+            await self.authorize(request, "view")
+            return JSONResponse(pick(request).get(id))
+
+        @app.api_route(f"{base}/{{id:int}}", methods=["PUT", "PATCH", "POST"])
+        async def update_record(request: Request, id: int) -> JSONResponse:
+            await self.authorize(request, "edit")
+            return JSONResponse(pick(request).update(id, await json_body(request)))
+
+        @app.delete(f"{base}/{{id:int}}")
+        async def delete_record(request: Request, id: int) -> JSONResponse:
+            await self.authorize(request, "delete")
+            return JSONResponse(pick(request).delete(id, truthy(request.query_params.get("force", ""))))
+
+
+async def json_body(request: Request):
+    raw = await request.body()
+    if not raw.strip():
         return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise WooError(400, "rest_invalid_json", "Invalid JSON body passed.") from None
