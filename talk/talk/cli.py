@@ -166,5 +166,27 @@ def docs(flow: str | None, out: str | None) -> None:
         click.echo("\n\n".join(rendered.values()))
 
 
+@main.command("check-webshop")
+@click.argument("url")
+@click.option("--api-key", required=True, envvar="TALK_WEBSHOP_API_KEY", show_envvar=True,
+              help="The webshop's API key (sent as X-API-Key; never printed).")
+@click.option("--timeout", default=15.0, show_default=True, help="Seconds to wait for each response.")
+def check_webshop(url: str, api_key: str, timeout: float) -> None:
+    """Test a Custom Webshop API implementation at URL (e.g. http://127.0.0.1:8705/api/v1)
+    against Talk's API document; exits 1 if any check fails.
+
+    It WRITES to the webshop: it creates 3 customers, 3 products and 3 orders marked as test
+    records (external_reference "talk-check-<run>", names starting "Talk check", SKUs
+    "TALK-CHECK-..."), updates them, and at the end archives the customers and products and
+    cancels the orders (the API has no delete). Run it against a test shop.
+    """
+    from .webshop_api.check import check_webshop as run_checks, render
+
+    outcomes = run_checks(url, api_key, timeout)
+    click.echo(render(outcomes))
+    if any(outcome.status == "FAIL" for outcome in outcomes):
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     sys.exit(main())

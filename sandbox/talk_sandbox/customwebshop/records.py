@@ -1,7 +1,6 @@
 """Custom Webshop records: validation against the API document, defaults, derived values, ids.
 
-Request bodies are validated with the OpenAPI document's own write schemas, so the reference
-implementation cannot drift from the document the webshop teams implement.
+Request bodies are validated with the OpenAPI document's own write schemas.
 """
 from __future__ import annotations
 
@@ -11,10 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import jsonschema
-import referencing
-from referencing.jsonschema import DRAFT202012
 
-from talk.webshop_api import openapi
+from talk.webshop_api import schemas
 
 from ..common.documents import DocumentStore, counters
 
@@ -101,36 +98,21 @@ def order_total(lines: list[dict]) -> str:
 
 
 # -- validation against the document -----------------------------------------------------------
-class Schemas:
-    """Validators for the document's write schemas (`CustomerCreate`, `OrderUpdate`...)."""
-
-    def __init__(self) -> None:
-        self.document = openapi()
-        self.registry = referencing.Registry().with_resource("urn:talk-webshop-api", DRAFT202012.create_resource(self.document))
-        self.validators: dict[str, jsonschema.Draft202012Validator] = {}
-
-    def validate(self, name: str, body: Any) -> None:
-        if name not in self.validators:
-            self.validators[name] = jsonschema.Draft202012Validator(
-                {"$ref": f"urn:talk-webshop-api#/components/schemas/{name}"}, registry=self.registry
-            )
-        error = jsonschema.exceptions.best_match(self.validators[name].iter_errors(body))
-        if error is not None:
-            field = field_name(error.absolute_path) or None
-            raise ApiError(422, "validation_failed", f"{field + ': ' if field else ''}{error.message}", field)
-
-    def writable(self, entity: str) -> set[str]:
-        fields = {CUSTOMERS: "CustomerFields", PRODUCTS: "ProductFields", ORDERS: "OrderFields"}[entity]
-        names = set(self.document["components"]["schemas"][fields]["properties"])
-        return names | ({"lines"} if entity == ORDERS else set())
+WRITE_SCHEMAS = {CUSTOMERS: "Customer", PRODUCTS: "Product", ORDERS: "Order"}
 
 
-def field_name(path) -> str:
-    """`lines[0].quantity` from a JSON path (what the error body's `field` says)."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else f"{'.' if text else ''}{part}"
-    return text
+def validate(schema: str, body: dict) -> None:
+    """Request bodies are checked against the document's own write schemas, so the reference
+    implementation cannot drift from the document webshop teams implement."""
+    found = schemas.errors(schema, body)
+    if found:
+        error = jsonschema.exceptions.best_match(found)
+        field = schemas.field_name(error.absolute_path) or None
+        raise ApiError(422, "validation_failed", f"{field + ': ' if field else ''}{error.message}", field)
+
+
+def writable(entity: str) -> set[str]:
+    return schemas.properties(f"{WRITE_SCHEMAS[entity]}Fields") | ({"lines"} if entity == ORDERS else set())
 
 
 class Records:
@@ -138,7 +120,6 @@ class Records:
 
     def __init__(self, store: DocumentStore):
         self.store = store
-        self.schemas = Schemas()
         self.clock = Clock()
 
     def new_id(self, entity: str) -> str:
@@ -202,12 +183,12 @@ class Records:
         if not isinstance(body, dict):
             raise ApiError(422, "validation_failed", "The request body must be a JSON object.")
         body = {key: value for key, value in body.items() if key not in READ_ONLY}
-        unknown = sorted(set(body) - self.schemas.writable(entity))
+        unknown = sorted(set(body) - writable(entity))
         if unknown:
             raise ApiError(422, "validation_failed", f"Unknown field '{unknown[0]}'.", unknown[0])
         if action == "Update" and not body:
             raise ApiError(422, "validation_failed", "The body changes no field.")
-        self.schemas.validate(f"{entity[:-1].capitalize()}{action}", body)
+        validate(f"{WRITE_SCHEMAS[entity]}{action}", body)
         if "lines" in body:
             body["lines"] = [{k: v for k, v in line.items() if k != "id"} for line in body["lines"]]
         return body
