@@ -3,7 +3,8 @@
 Over HTTPS the keys travel as HTTP Basic auth (or, for hosts that strip the Authorization
 header, in the query string). Over plain HTTP they must not travel at all: each request is
 signed with OAuth 1.0a "one-legged" (no token), HMAC-SHA1 or HMAC-SHA256, and only the key,
-a nonce, a timestamp and the signature are sent. WooCommerce signs with the consumer secret
+a nonce, a timestamp and the signature are sent (in an `Authorization: OAuth` header, which
+WooCommerce reads as well as query parameters). WooCommerce signs with the consumer secret
 followed by '&' (an empty token secret), as RFC 5849 section 3.4.2 defines.
 """
 from __future__ import annotations
@@ -44,21 +45,27 @@ def signature_base_string(method: str, url: str, params: list[tuple[str, str]]) 
     return "&".join((method.upper(), _encode(base_uri), _encode(normalised)))
 
 
-def oauth1_sign(method: str, url: str, consumer_key: str, consumer_secret: str,
-                signature_method: str = "HMAC-SHA256", timestamp: int | None = None, nonce: str | None = None) -> str:
-    """`url` with the oauth_* parameters (and its signature) added to its query string."""
-    parts = urlsplit(url)
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    params += [
-        ("oauth_consumer_key", consumer_key),
-        ("oauth_nonce", nonce or secrets.token_hex(16)),
-        ("oauth_signature_method", signature_method),
-        ("oauth_timestamp", str(int(time.time()) if timestamp is None else timestamp)),
-    ]
-    base = signature_base_string(method, url, params)
+def oauth1_params(method: str, url: str, consumer_key: str, consumer_secret: str,
+                  signature_method: str = "HMAC-SHA256", timestamp: int | None = None, nonce: str | None = None
+                  ) -> dict[str, str]:
+    """The oauth_* parameters, signature included, for one request to `url` (whose own query
+    parameters are part of what is signed)."""
+    params = {
+        "oauth_consumer_key": consumer_key,
+        "oauth_nonce": nonce or secrets.token_hex(16),
+        "oauth_signature_method": signature_method,
+        "oauth_timestamp": str(int(time.time()) if timestamp is None else timestamp),
+    }
+    signed = parse_qsl(urlsplit(url).query, keep_blank_values=True) + list(params.items())
+    base = signature_base_string(method, url, signed)
     digest = hmac.new(f"{consumer_secret}&".encode(), base.encode(), SIGNATURE_METHODS[signature_method]).digest()
-    params.append(("oauth_signature", base64.b64encode(digest).decode()))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params, quote_via=quote), parts.fragment))
+    return {**params, "oauth_signature": base64.b64encode(digest).decode()}
+
+
+def oauth1_header(params: dict[str, str]) -> str:
+    """`Authorization: OAuth ...`: the parameters travel in a header rather than the URL, so
+    they never show up in access logs or in a logged request line."""
+    return "OAuth " + ", ".join(f'{_encode(k)}="{_encode(v)}"' for k, v in params.items())
 
 
 def basic_header(consumer_key: str, consumer_secret: str) -> str:
@@ -90,29 +97,28 @@ class WooCommerceAuth(httpx.Auth):
         self._secret = str(config["consumer_secret"])
         self.signature_method = str(config.get("signature_method") or "HMAC-SHA256")
 
-    def signed_url(self, http_method: str, url: str) -> str:
+    def sign(self, http_method: str, url: str) -> tuple[str, str | None]:
+        """(URL to call, Authorization header or None) for one request."""
         url = unsigned(url)
         if self.method == "oauth1":
-            return oauth1_sign(http_method, url, self._key, self._secret, self.signature_method)
+            return url, oauth1_header(oauth1_params(http_method, url, self._key, self._secret, self.signature_method))
         if self.method == "query":
-            return with_query(url, {"consumer_key": self._key, "consumer_secret": self._secret})
-        return url
-
-    def header(self) -> str | None:
-        return basic_header(self._key, self._secret) if self.method == "basic" else None
+            return with_query(url, {"consumer_key": self._key, "consumer_secret": self._secret}), None
+        return url, basic_header(self._key, self._secret)
 
     # httpx (target-woocommerce)
     def auth_flow(self, request: httpx.Request):
-        request.url = httpx.URL(self.signed_url(request.method, str(request.url)))
-        if self.header():
-            request.headers["Authorization"] = self.header()
+        url, header = self.sign(request.method, str(request.url))
+        request.url = httpx.URL(url)
+        if header:
+            request.headers["Authorization"] = header
         yield request
 
     # requests (tap-woocommerce, through singer-sdk)
     def __call__(self, request):  # noqa: ANN001, ANN204
-        request.url = self.signed_url(request.method, request.url)
-        if self.header():
-            request.headers["Authorization"] = self.header()
+        request.url, header = self.sign(request.method, request.url)
+        if header:
+            request.headers["Authorization"] = header
         return request
 
     def __repr__(self) -> str:  # never the keys
