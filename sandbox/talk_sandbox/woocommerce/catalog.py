@@ -171,6 +171,7 @@ class Catalog:
 
     def attach(self, parent: dict, variation: dict) -> None:
         """A variable product lists its variations' ids."""
+        parent = self.store.get(PRODUCTS, parent["id"]) or parent  # the caller's copy may be stale
         if variation["id"] not in parent["variations"]:
             parent = {**parent, "variations": parent["variations"] + [variation["id"]]}
             self.store.put(PRODUCTS, parent["id"], parent)
