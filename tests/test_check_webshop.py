@@ -1,0 +1,82 @@
+"""`talk check-webshop` passes the reference implementation and tells a webshop developer what
+to fix in a broken one (the sandbox with its defects switched on), over real loopback HTTP."""
+from __future__ import annotations
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from talk.cli import main
+from talk_sandbox.processes import running
+
+KEY = "cws_sandbox_api_key_0123456789"
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    with running(["customwebshop"], tmp_path_factory.mktemp("check-webshop")) as urls:
+        with httpx.Client(base_url=urls["customwebshop"], timeout=10) as admin:
+            admin.post("/_sandbox/seed")
+            yield admin
+
+
+def check(shop, defects=(), key=KEY):
+    shop.post("/_sandbox/settings", json={"defects": list(defects)})
+    return CliRunner().invoke(main, ["check-webshop", f"{shop.base_url}/api/v1", "--api-key", key])
+
+
+def failures(output: str) -> list[str]:
+    return [line.removeprefix("FAIL  ") for line in output.splitlines() if line.startswith("FAIL")]
+
+
+def test_the_sandbox_passes_every_check_and_archives_its_test_records(shop):
+    result = check(shop)
+    assert result.exit_code == 0, result.output
+    assert "34 checks: 34 passed, 0 failed, 0 skipped" in result.output and KEY not in result.output
+    mine = [c for c in shop.get("/_sandbox/records/customers").json() if (c["external_reference"] or "").startswith("talk-check-")]
+    assert len(mine) == 3 and all(c["archived"] for c in mine)
+    orders = [o for o in shop.get("/_sandbox/records/orders").json() if (o["external_reference"] or "").startswith("talk-check-")]
+    assert orders and all(o["status"] == "cancelled" for o in orders)
+
+
+@pytest.fixture(scope="module")
+def broken(shop):
+    """One run against the sandbox with every defect switched on: each must be named on its own."""
+    result = check(shop, ["no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors"])
+    shop.post("/_sandbox/settings", json={"defects": []})
+    assert result.exit_code == 1
+    return result.output
+
+
+def test_a_missing_next_cursor_is_reported_as_unpageable(broken):
+    assert "customers: list pages with limit and cursor, every record once" in failures(broken)
+    assert "GET /customers?limit=2: `next_cursor` missing from the response body; the client cannot page" in broken
+
+
+def test_an_ignored_updated_since_is_reported_per_record(broken):
+    for entity in ("customers", "products", "orders"):
+        assert f"{entity}: updated_since returns only records changed after it" in failures(broken)
+    assert "updated_since must return only records with updated_at strictly after it" in broken
+
+
+def test_a_stale_if_match_that_is_applied_is_a_lost_update(broken):
+    assert "customers: update with a stale If-Match gives 412 version_conflict" in failures(broken)
+    assert "a PATCH with If-Match \"1\" was applied although the record is at version 2" in broken
+
+
+def test_error_bodies_in_another_shape_are_named(broken):
+    assert "authentication: no X-API-Key gives 401 unauthorized" in failures(broken)
+    assert "`error` missing from the error body; error answers must be" in broken
+    assert "customers: create answers 201 with the record" not in failures(broken)
+
+
+def test_a_wrong_key_fails_without_printing_it(shop):
+    wrong = "cws_not_the_right_key_987"
+    result = check(shop, key=wrong)
+    assert result.exit_code == 1 and wrong not in result.output
+    assert "expected HTTP 201, got 401" in result.output and "SKIP" in result.output
+
+
+def test_nothing_listening_is_a_failure_not_a_crash():
+    result = CliRunner().invoke(main, ["check-webshop", "http://127.0.0.1:9/api/v1", "--api-key", KEY, "--timeout", "2"])
+    assert result.exit_code == 1 and "no response from http://127.0.0.1:9/api/v1" in result.output and KEY not in result.output
