@@ -39,6 +39,13 @@ class TapWooCommerce(Tap):
     def discover_streams(self):
         return [stream(tap=self) for stream in STREAMS]
 
+    def load_streams(self):
+        """In dependency order (customers, products, then the orders that name them) rather than
+        the SDK's alphabetical one, so a loader meets a customer and a product before an order
+        that refers to them."""
+        order = {stream.name: n for n, stream in enumerate(STREAMS)}
+        return sorted(super().load_streams(), key=lambda stream: order[stream.name])
+
 
 if __name__ == "__main__":
     TapWooCommerce.cli()
