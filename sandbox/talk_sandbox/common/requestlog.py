@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -24,6 +25,15 @@ requests_table = sa.Table(
     sa.Column("operation", sa.String, nullable=True),
     sa.Column("root_fields", sa.String, nullable=True),
 )
+
+
+# Query parameters that carry credentials (WooCommerce takes keys and OAuth signatures in the
+# query string): the log keeps that they were sent, never their values.
+SECRET_PARAMS = re.compile(r"(?i)\b(consumer_key|consumer_secret|oauth_signature|api_key|access_token)=[^&]*")
+
+
+def scrub_query(query: str) -> str:
+    return SECRET_PARAMS.sub(r"\1=***", query)
 
 
 def is_write(entry: dict) -> bool:
@@ -91,7 +101,7 @@ class RequestLogMiddleware:
                 at=started,
                 method=scope["method"],
                 path=scope["path"],
-                query=scope.get("query_string", b"").decode("latin-1"),
+                query=scrub_query(scope.get("query_string", b"").decode("latin-1")),
                 status=status["code"],
                 duration_ms=round((time.time() - started) * 1000, 3),
                 operation=graphql.get("operation"),
