@@ -7,6 +7,8 @@ from singer_sdk import typing as th
 from .client import DEFAULT_TIMEOUT, MAX_PAGE_SIZE
 from .streams import STREAMS
 
+STREAM_NAMES = [stream.name for stream in STREAMS]  # the order they are read in
+
 # How to reach and authenticate with the webshop: shared with target-customwebshop.
 CONNECTION_SETTINGS = th.PropertiesList(
     th.Property("base_url", th.StringType, required=True,
@@ -31,6 +33,12 @@ class TapCustomWebshop(Tap):
 
     def discover_streams(self):
         return [stream(tap=self) for stream in STREAMS]
+
+    def load_streams(self):
+        # The SDK sorts streams by name, which puts orders before products. Orders refer to
+        # customers and products, so they go last: a target that creates an order on the first
+        # sync then finds its customer and products already linked.
+        return sorted(super().load_streams(), key=lambda stream: STREAM_NAMES.index(stream.name))
 
 
 if __name__ == "__main__":
