@@ -112,8 +112,9 @@ class WooCommerceStream(RESTStream):
         return params
 
     def modified_since(self, context) -> datetime | None:
-        """The bookmark, less one second: the API's timestamps have whole seconds, so a record
-        changed in the bookmark's own second after the last run is still read."""
+        """The bookmark, less one second: `modified_after` is strictly after and timestamps have
+        whole seconds, so a record changed in the bookmark's own second after the last run is
+        still read."""
         start = self.get_starting_timestamp(context)
         if start is None:
             return None
@@ -145,3 +146,7 @@ class WooCommerceStream(RESTStream):
 
     def backoff_max_tries(self) -> int:
         return MAX_TRIES
+
+    def backoff_wait_generator(self) -> t.Generator[float, None, None]:
+        # 0.5, 1, 2, 4, 8 s: a slow or restarting host gets about 15 s to recover, not minutes.
+        return (min(8.0, 0.5 * 2**n) for n in range(MAX_TRIES))

@@ -1,7 +1,7 @@
 """The streams: WooCommerce customers, products and orders (line items inside the order)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from singer_sdk import typing as th
 
@@ -45,8 +45,11 @@ class CustomersStream(WooCommerceStream):
 
     def post_process(self, row: dict, context=None) -> dict | None:
         record = super().post_process(row, context)
-        since = self.modified_since(context)
+        since = self.get_starting_timestamp(context)
         if since is not None and record.get("date_modified_gmt"):
+            if since.tzinfo is None:
+                since = since.replace(tzinfo=timezone.utc)
+            # At or after the bookmark: a customer changed in the bookmark's second is not lost.
             if datetime.fromisoformat(record["date_modified_gmt"]) < since:
                 return None  # unchanged since the last run
         return record

@@ -17,6 +17,8 @@ CONNECTION_SETTINGS = th.PropertiesList(
     th.Property("auth_method", th.StringType, default="auto", allowed_values=list(AUTH_METHODS),
                 description="auto: Basic auth on HTTPS, OAuth 1.0a signatures on plain HTTP; basic; query (keys in the "
                             "query string, HTTPS only, for hosts that drop the Authorization header); oauth1"),
+    th.Property("signature_method", th.StringType, default="HMAC-SHA256", allowed_values=["HMAC-SHA256", "HMAC-SHA1"],
+                description="OAuth 1.0a signature method on plain HTTP"),
     th.Property("verify_tls", th.BooleanType, default=True, description="Check the HTTPS certificate (turn off only for a test shop)"),
     th.Property("ca_bundle", th.StringType, description="CA bundle file to check a self-signed HTTPS certificate against"),
     th.Property("timeout", th.NumberType, default=DEFAULT_TIMEOUT,

@@ -64,9 +64,27 @@ def line_body(line: dict) -> dict:
     return body
 
 
-def writable(record: dict, current: dict | None = None) -> dict:
-    """A record of the tap's shape as a create / update body."""
-    body = {k: copy.deepcopy(v) for k, v in record.items() if k not in READ_ONLY and v is not None}
+# Properties WooCommerce types as strings: an emptied value is written as "" (null is refused).
+CLEARABLE = {"first_name", "last_name", "email", "name", "sku", "regular_price", "sale_price", "description",
+             "short_description", "customer_note"}
+
+
+def without_nulls(value: Any, clear: bool) -> Any:
+    """WooCommerce refuses null for its string properties: on create a null is left out, on
+    update it empties the property ("")."""
+    if isinstance(value, dict):
+        return {k: ("" if clear else None) if v is None else without_nulls(v, clear) for k, v in value.items()
+                if v is not None or clear}
+    if isinstance(value, list):
+        return [without_nulls(v, clear) for v in value]
+    return value
+
+
+def writable(record: dict, current: dict | None = None, clear: bool = False) -> dict:
+    """A record of the tap's shape as a create (`clear` False) or update body."""
+    body = {k: without_nulls(copy.deepcopy(v), clear) for k, v in record.items() if k not in READ_ONLY and v is not None}
+    if clear:
+        body.update({k: "" for k, v in record.items() if v is None and k in CLEARABLE})
     if record.get("meta"):
         body["meta_data"] = meta_data(record["meta"])
     if "line_items" in record:
@@ -172,7 +190,7 @@ class WooCommerceClient:
         nested: dict[str, Any] = {}
         for path, value in changes.items():
             set_path(nested, path, value)
-        return writable(nested, current)
+        return writable(nested, current, clear=True)
 
     @staticmethod
     def _results(items: list | None, expected: int, path: str) -> list[dict | Exception]:
