@@ -1,4 +1,4 @@
-"""singer-sdk's standard target tests for target-poweroffice and target-shopify.
+"""singer-sdk's standard target tests for target-poweroffice, target-shopify and target-woocommerce.
 
 Our targets take Talk-model streams only; the standard fixtures use other stream names, so
 these run with `unknown_streams: reject` (every such record lands in the reject log and the
@@ -16,6 +16,7 @@ from singer_sdk.testing import get_target_test_class
 
 from target_poweroffice.target import TargetPowerOffice
 from target_shopify.target import TargetShopify
+from target_woocommerce.target import TargetWooCommerce
 
 WORK = Path(tempfile.mkdtemp(prefix="talk-standard-target-"))
 COMMON = {
@@ -34,4 +35,9 @@ TestTargetPowerOffice = get_target_test_class(
 TestTargetShopify = get_target_test_class(
     target_class=TargetShopify,
     config={**COMMON, "base_url": "http://127.0.0.1:9", "access_token": "t"},
+)
+
+TestTargetWooCommerce = get_target_test_class(
+    target_class=TargetWooCommerce,
+    config={**COMMON, "base_url": "http://127.0.0.1:9", "consumer_key": "k", "consumer_secret": "s"},
 )
