@@ -1,4 +1,5 @@
-"""singer-sdk's standard target tests for target-poweroffice, target-shopify and target-woocommerce.
+"""singer-sdk's standard target tests for target-poweroffice, target-shopify, target-woocommerce
+and target-customwebshop.
 
 Our targets take Talk-model streams only; the standard fixtures use other stream names, so
 these run with `unknown_streams: reject` (every such record lands in the reject log and the
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from singer_sdk.testing import get_target_test_class
 
+from target_customwebshop.target import TargetCustomWebshop
 from target_poweroffice.target import TargetPowerOffice
 from target_shopify.target import TargetShopify
 from target_woocommerce.target import TargetWooCommerce
@@ -40,4 +42,9 @@ TestTargetShopify = get_target_test_class(
 TestTargetWooCommerce = get_target_test_class(
     target_class=TargetWooCommerce,
     config={**COMMON, "base_url": "http://127.0.0.1:9", "consumer_key": "k", "consumer_secret": "s"},
+)
+
+TestTargetCustomWebshop = get_target_test_class(
+    target_class=TargetCustomWebshop,
+    config={**COMMON, "base_url": "http://127.0.0.1:9/api/v1", "api_key": "k"},
 )
