@@ -18,7 +18,8 @@ trap 'talk sandbox stop >/dev/null' EXIT
 echo "== Seeding demo data"
 talk sandbox seed
 
-flows=(poweroffice-shopify)
+# Every documented flow; its job runs the flow's direction, then the reverse.
+flows=(poweroffice-shopify woocommerce-poweroffice customwebshop-poweroffice customwebshop-shopify)
 for flow in "${flows[@]}"; do
   echo "== meltano run $flow (first sync)"
   status=0
@@ -27,14 +28,15 @@ for flow in "${flows[@]}"; do
   talk report --runs 2
   echo
   echo "== meltano run $flow (again: nothing to do, nothing written)"
-  for system in poweroffice shopify; do talk sandbox log "$system" --clear >/dev/null; done
+  systems=(${flow//-/ })  # a flow's name is its two systems
+  for system in "${systems[@]}"; do talk sandbox log "$system" --clear >/dev/null; done
   meltano run "$flow" >"$demo/$flow.2.log" 2>&1 || { echo "second run failed; see $demo/$flow.2.log"; exit 1; }
   talk report --runs 2
-  for system in poweroffice shopify; do talk sandbox log "$system" --summary; done
+  for system in "${systems[@]}"; do talk sandbox log "$system" --summary; done
   echo
 done
 echo "== Reject log"
 talk rejects
 echo
-echo "Sandbox request logs: talk sandbox log poweroffice | talk sandbox log shopify (while started)."
+echo "Sandbox request logs: talk sandbox log SYSTEM (poweroffice, shopify, woocommerce, customwebshop) while started."
 echo "Everything of this demo is in $demo."

@@ -260,9 +260,21 @@ class IdentityStore:
         with self.engine.begin() as conn:
             conn.execute(self._upsert(shadows, SHADOW_KEY), [_shadow_row(global_id, system, talk_entity, data, native_updated_at)])
 
-    def commit_sync(self, *, link_rows: list[dict], shadow_rows: list[dict], match_rows: list[tuple[str, str, str]] = ()) -> None:
-        """Links and shadows of one synced record, in one transaction."""
+    def commit_sync(self, *, link_rows: list[dict], shadow_rows: list[dict], match_rows: list[tuple[str, str, str]] = (),
+                    owed: dict[str, set[str]] | None = None) -> None:
+        """Links and shadows of one synced record, in one transaction; `owed` (system -> properties)
+        marks properties pending in the shadows of the record's other linked systems."""
         with self.engine.begin() as conn:
+            for system, props in (owed or {}).items():
+                g = shadow_rows[0]["global_id"]
+                row = conn.execute(sa.select(shadows.c.data).where(shadows.c.global_id == g, shadows.c.system == system)
+                                   .with_for_update()).first()
+                if row is None:
+                    continue
+                data = json.loads(row.data)
+                data[PENDING] = sorted(set(data.get(PENDING, ())) | set(props))
+                conn.execute(shadows.update().where(shadows.c.global_id == g, shadows.c.system == system)
+                             .values(data=json.dumps(data, sort_keys=True, default=str), hash=state_hash(data)))
             if link_rows:
                 conn.execute(self._upsert(links, LINK_KEY), [_link_row(r) for r in link_rows])
             if shadow_rows:
@@ -294,6 +306,7 @@ class IdentityStore:
             }
 
 
+PENDING = "_pending"  # as in talk.merge: properties a system's record still owes
 COUNTS = ("created", "updated", "unchanged", "linked", "skipped", "rejected")
 LINK_KEY = ["system", "entity", "native_id"]
 SHADOW_KEY = ["global_id", "system"]

@@ -98,6 +98,7 @@ class Write:
     current: dict | None = None
     changes: dict = field(default_factory=dict)
     source_shadow: dict | None = None
+    destination_shadow: dict | None = None
     pending: set = field(default_factory=set)
 
 
@@ -177,8 +178,8 @@ class Syncer:
                 self._reject_error(talk_entity, write.record, result)
                 outcomes[n] = "rejected"
                 continue
-            self._commit(write.entity, write.record, result, new_link=write.new_link,
-                         source_shadow=write.source_shadow, pending=write.pending)
+            self._commit(write.entity, write.record, result, new_link=write.new_link, source_shadow=write.source_shadow,
+                         destination_shadow=write.destination_shadow, pending=write.pending)
             outcomes[n] = write.outcome
         for record, outcome in zip(records, outcomes):
             source = record.get("source") or {}
@@ -322,12 +323,13 @@ class Syncer:
         incoming_time = _parse_time(record.get("updated_at") or source.get("updated_at"))
         destination_time = _parse_time(entity.native_updated_at(current))
         source_shadow = self.store.shadow(g, source["system"])
+        destination_shadow = None if first_contact else self.store.shadow(g, self.system)
         merged, pending = merge.merge(
             properties,
             incoming=record,
             incoming_shadow=source_shadow,
             destination=destination_talk,
-            destination_shadow=None if first_contact else self.store.shadow(g, self.system),
+            destination_shadow=destination_shadow,
             incoming_is_newer=bool(incoming_time and (destination_time is None or incoming_time >= destination_time)),
         )
         changes = entity.changes(merged, current, self.links)
@@ -337,7 +339,7 @@ class Syncer:
         if self.dry_run:
             return "updated" if changes else outcome
         return Write(entity, record, outcome=outcome, new_link=first_contact, current=current, changes=changes,
-                     source_shadow=source_shadow, pending=pending)
+                     source_shadow=source_shadow, destination_shadow=destination_shadow, pending=pending)
 
     # -- writing ---------------------------------------------------------------------------------
     def _perform(self, writes: list["Write"], keys: list) -> list[tuple[Any, dict | Exception]]:
@@ -377,9 +379,10 @@ class Syncer:
         return write.current
 
     def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool,
-                source_shadow: dict | None, pending: set[str] = frozenset()) -> None:
+                source_shadow: dict | None, destination_shadow: dict | None = None, pending: set[str] = frozenset()) -> None:
         """Link, and the two shadows: what the destination now holds, and what the source holds
-        plus the properties still pending for it (changed here, not yet carried back)."""
+        plus the properties still pending for it (changed here, not yet carried back). Other
+        systems linked to the record are told what they now owe."""
         g = record["id"]
         source = record["source"]
         # The source's own link: the mapper resolved it but leaves storing it to the write
@@ -404,4 +407,29 @@ class Syncer:
                  native_updated_at=source.get("updated_at")),
         ]
         keys = [(entity.talk, key, g) for key in match_keys(entity.talk, stored_talk)]
-        self.store.commit_sync(link_rows=link_rows, shadow_rows=shadow_rows, match_rows=keys)
+        moved = merge.changed(incoming, source_shadow, incoming) | merge.changed(stored_talk, destination_shadow, stored_talk)
+        owed_elsewhere = self._owed_elsewhere(entity.talk, g, {source["system"], self.system}, moved - {merge.PENDING}, stored_talk)
+        self.store.commit_sync(link_rows=link_rows, shadow_rows=shadow_rows, match_rows=keys, owed=owed_elsewhere)
+
+    def _owed_elsewhere(self, talk_entity: str, g: str, synced: set[str], moved: set[str], now: dict) -> dict[str, set[str]]:
+        """A value that just moved between two systems is owed by every other system linked to
+        the record that holds something else: marked pending in its shadow, so the next pipeline
+        into that system carries it there (the mapper forwards records with pending properties)
+        even though the source record is, by then, unchanged against its own shadow."""
+        if not moved:
+            return {}
+        others = [link for link in self.store.links_of(g) if link.talk_entity == talk_entity and link.system not in synced]
+        if not others:
+            return {}
+        shadows = self.store.shadows_of([g]).get(g, {})
+        owed: dict[str, set[str]] = {}
+        for link in others:
+            shadow = shadows.get(link.system)
+            other_entity = load_mapping(link.system).entities.get(link.entity)
+            if shadow is None or other_entity is None:
+                continue
+            writable = other_entity.outbound_properties()
+            props = {p for p in moved if p in writable and not merge.same(now.get(p), shadow.get(p))}
+            if props - set(shadow.get(merge.PENDING, ())):
+                owed[link.system] = props
+        return owed
