@@ -53,7 +53,7 @@ def first_contact(talk: Talk):
     return talk
 
 
-def test_first_sync_links_the_existing_records_and_creates_the_rest_once(first_contact: Talk):
+def test_first_sync_links_the_existing_records_creates_the_rest_once_and_places_guest_orders(first_contact: Talk):
     talk = first_contact
     talk.run(*FORWARD)
 
@@ -79,11 +79,7 @@ def test_first_sync_links_the_existing_records_and_creates_the_rest_once(first_c
     assert store.global_id("woocommerce", "customers", "11") == store.global_id("poweroffice", "customers", "101")
     assert store.global_id("woocommerce", "products", "31") == store.global_id("poweroffice", "products", "201")
 
-
-def test_guest_orders_land_on_a_customer_matched_or_created_by_billing_email(first_contact: Talk):
-    talk = first_contact
-    talk.run(*FORWARD)
-    customers = po_customers(talk)
+    # Guest orders (customer_id 0) land on a customer matched or created by billing e-mail.
     (gina,) = customers["gina.gjest@example.no"]  # created from the guest order's billing address
     assert (gina["FirstName"], gina["LastName"], gina["MailAddress"]["City"]) == ("Gina", "Gjest", "Trondheim")
     (kari,) = customers["kari.hansen@example.no"]
@@ -91,7 +87,7 @@ def test_guest_orders_land_on_a_customer_matched_or_created_by_billing_email(fir
     by_customer = Counter(o["CustomerId"] for o in talk.records("poweroffice", "sales_orders"))
     assert by_customer[gina["Id"]] == 1 and by_customer[102] == 1
 
-    # a second guest order by the same buyer goes to the same customer
+    # Gina orders again as a guest: the same customer, no second one
     talk.load("woocommerce", "orders", [{"id": 54, "customer_id": 0, "currency": "NOK", "status": "processing",
                                          "billing": {"first_name": "Gina", "last_name": "Gjest", "email": "gina.gjest@example.no"},
                                          "line_items": [{"product_id": 31, "quantity": 1, "subtotal": "149.00", "total": "149.00"}]}])
@@ -165,7 +161,8 @@ def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(first_c
 def test_rejected_records_are_reported_with_ids_and_reasons_and_the_rest_syncs(talk: Talk):
     talk.load_fixture("woocommerce-poweroffice/rejects.json")
     result = talk.run(*FORWARD, expect_ok=False)
-    assert result.returncode == 3 or "exit code 3" in result.stderr or result.returncode != 0
+    # target-poweroffice exits with status 3; meltano reports the loader as failed
+    assert result.returncode != 0 and "record(s) rejected" in result.stderr, result.stderr[-3000:]
 
     reasons = {(r["source"]["entity"], r["source"]["id"]): r["reason"] for r in talk.rejects()}
     assert "address_country" in reasons[("customers", "62")]  # breaks the Talk model
