@@ -70,3 +70,17 @@ def test_new_global_ids_are_deterministic_name_based_uuids():
     assert new_global_id("poweroffice", "customers", "101") == new_global_id("poweroffice", "customers", "101")
     assert new_global_id("poweroffice", "customers", "101") == str(uuid.uuid5(GLOBAL_ID_NAMESPACE, "poweroffice/customers/101"))
     assert new_global_id("poweroffice", "customers", "101") != new_global_id("shopify", "customers", "101")
+
+
+def test_a_sync_marks_what_the_other_linked_systems_now_owe_in_the_same_transaction(store):
+    s = store
+    s.save_shadow("g1", "customwebshop", "product", {"price": "100.00", "_pending": ["stock"]})
+    s.commit_sync(
+        link_rows=[dict(system="poweroffice", entity="products", native_id="7", global_id="g1", talk_entity="product")],
+        shadow_rows=[dict(global_id="g1", system="shopify", talk_entity="product", data={"price": "120.00"}),
+                     dict(global_id="g1", system="poweroffice", talk_entity="product", data={"price": "120.00"})],
+        owed={"customwebshop": {"price"}, "superoffice": {"price"}},  # no shadow there: nothing to mark
+    )
+    shadows = s.shadows_of(["g1"])["g1"]
+    assert shadows["customwebshop"] == {"price": "100.00", "_pending": ["price", "stock"]}
+    assert set(shadows) == {"customwebshop", "shopify", "poweroffice"}
