@@ -111,6 +111,10 @@ def error_detail(response: httpx.Response) -> str:
     except ValueError:
         return response.text[:300] or response.reason_phrase
     if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict) and error.get("message"):  # {"error": {"code", "message", "field"}}
+            field = f" (field {error['field']})" if error.get("field") else ""
+            return f"{error.get('code') or 'error'}: {error['message']}{field}"[:500]
         for key in ("detail", "title", "message", "errors", "error"):
             if body.get(key):
                 value = body[key]

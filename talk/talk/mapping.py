@@ -102,12 +102,16 @@ class EntityMapping:
         return get_path(record, self.updated_at) if self.updated_at else None
 
     def accepts(self, talk_record: dict) -> bool:
-        """Whether a Talk record belongs in this native entity (e.g. contact persons need an organisation)."""
+        """Whether a new Talk record belongs in this native entity (contact persons need an
+        organisation; an order cancelled before it was ever synced is not created in an ERP).
+        `requires` maps a property to `present`, `absent` or `not <value>`."""
         for prop, expected in self.requires.items():
             value = talk_record.get(prop)
             if expected == "present" and value is None:
                 return False
             if expected == "absent" and value is not None:
+                return False
+            if str(expected).startswith("not ") and value == str(expected)[4:]:
                 return False
         return True
 
