@@ -49,6 +49,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def session_port(name: str) -> int:
+    """A free port chosen once per test process and kept in the environment under `name`, for
+    test classes that need their sandbox's URL at import time. Each pytest-xdist worker gets
+    its own (the controller may have imported the same conftest and must not hand its port to
+    two workers, which would then share, reset and seed one sandbox under each other)."""
+    key = f"{name}_{os.environ.get('PYTEST_XDIST_WORKER', 'main').upper()}"
+    return int(os.environ.setdefault(key, str(free_port())))
+
+
 def is_up(url: str, verify: ssl.SSLContext | bool = True) -> bool:
     try:
         return httpx.get(f"{url}/_sandbox/health", timeout=1.0, verify=verify).status_code == 200

@@ -4,16 +4,15 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 from collections import defaultdict
 
 import httpx
-from talk_sandbox.processes import free_port
+from talk_sandbox.processes import session_port
 
 from tap_customwebshop.tap import TapCustomWebshop
 
 # Module-level tap test classes need the URL at import time, so the port is fixed here first.
-PORT = int(os.environ.setdefault("TAP_CUSTOMWEBSHOP_TEST_PORT", str(free_port())))
+PORT = session_port("TAP_CUSTOMWEBSHOP_TEST_PORT")
 ROOT_URL = f"http://127.0.0.1:{PORT}"
 API_KEY = "cws_sandbox_api_key_0123456789"
 

@@ -1,8 +1,9 @@
 """tap-poweroffice: customers, contact persons, products and sales orders from PowerOffice GO v2."""
 from __future__ import annotations
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
+
+from talk.tap import TalkTap
 
 from . import streams
 from .client import MAX_PAGE_SIZE
@@ -27,7 +28,7 @@ CONNECTION_SETTINGS = th.PropertiesList(
 )
 
 
-class TapPowerOffice(Tap):
+class TapPowerOffice(TalkTap):
     name = "tap-poweroffice"
 
     config_jsonschema = th.PropertiesList(
@@ -40,6 +41,9 @@ class TapPowerOffice(Tap):
                     description="Pace requests to stay under this rate (PowerOffice allows 10/s per subscription key; 0 = no pacing)."),
         th.Property("user_agent", th.StringType, description="User-Agent header for API calls."),
     ).to_dict()
+
+    # Organisations before their contact persons; orders after their customers and products.
+    stream_order = ("customers", "contact_persons", "products", "sales_orders", "sales_order_lines")
 
     def discover_streams(self) -> list[streams.PowerOfficeStream]:
         return [

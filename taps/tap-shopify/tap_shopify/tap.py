@@ -1,8 +1,8 @@
 """tap-shopify: customers, products and orders from the Shopify Admin GraphQL API."""
 from __future__ import annotations
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
+from talk.tap import TalkTap
 
 from .client import DEFAULT_API_VERSION
 from .streams import STREAMS
@@ -28,7 +28,7 @@ BULK_SETTINGS = th.PropertiesList(
 )
 
 
-class TapShopify(Tap):
+class TapShopify(TalkTap):
     name = "tap-shopify"
 
     config_jsonschema = th.PropertiesList(
@@ -39,6 +39,8 @@ class TapShopify(Tap):
         *BULK_SETTINGS.wrapped.values(),
         th.Property("user_agent", th.StringType, description="User-Agent header sent with every request"),
     ).to_dict()
+
+    stream_order = tuple(stream.name for stream in STREAMS)  # customers, products, orders
 
     def discover_streams(self):
         return [stream(tap=self) for stream in STREAMS]
