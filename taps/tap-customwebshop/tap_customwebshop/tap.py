@@ -1,13 +1,11 @@
 """tap-customwebshop: customers, products and orders from a Custom Webshop (Talk's webshop API, /api/v1)."""
 from __future__ import annotations
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
+from talk.tap import TalkTap
 
 from .client import DEFAULT_TIMEOUT, MAX_PAGE_SIZE
 from .streams import STREAMS
-
-STREAM_NAMES = [stream.name for stream in STREAMS]  # the order they are read in
 
 # How to reach and authenticate with the webshop: shared with target-customwebshop.
 CONNECTION_SETTINGS = th.PropertiesList(
@@ -20,7 +18,7 @@ CONNECTION_SETTINGS = th.PropertiesList(
 )
 
 
-class TapCustomWebshop(Tap):
+class TapCustomWebshop(TalkTap):
     name = "tap-customwebshop"
 
     config_jsonschema = th.PropertiesList(
@@ -31,14 +29,10 @@ class TapCustomWebshop(Tap):
                     description=f"Records per list request (`limit`); at most {MAX_PAGE_SIZE}, the API's maximum"),
     ).to_dict()
 
+    stream_order = tuple(stream.name for stream in STREAMS)  # customers, products, orders
+
     def discover_streams(self):
         return [stream(tap=self) for stream in STREAMS]
-
-    def load_streams(self):
-        # The SDK sorts streams by name, which puts orders before products. Orders refer to
-        # customers and products, so they go last: a target that creates an order on the first
-        # sync then finds its customer and products already linked.
-        return sorted(super().load_streams(), key=lambda stream: STREAM_NAMES.index(stream.name))
 
 
 if __name__ == "__main__":
