@@ -1,12 +1,10 @@
 """Paging, incremental runs, authentication and slow or failing hosts: the tap's tricky parts."""
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import time
 
 import pytest
+from singer_sdk.testing.runners import TapTestRunner
 
 from tap_woocommerce.auth import oauth1_params, signature_base_string
 from tap_woocommerce.tap import TapWooCommerce
@@ -15,19 +13,10 @@ from woocommerce_sandbox import tap_config
 
 
 def run_tap(config: dict, state: dict | None = None) -> tuple[dict[str, list[dict]], dict]:
-    """Run the tap in-process; (records per stream, final state)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        TapWooCommerce(config=config, state=state).sync_all()
-    records: dict[str, list[dict]] = {}
-    final_state: dict = {}
-    for line in out.getvalue().splitlines():
-        message = json.loads(line)
-        if message["type"] == "RECORD":
-            records.setdefault(message["stream"], []).append(message["record"])
-        elif message["type"] == "STATE":
-            final_state = message["value"]
-    return records, final_state
+    """Run the tap in-process with the SDK's own runner; (records per stream, final state)."""
+    runner = TapTestRunner(TapWooCommerce, config=config, state=state)
+    runner.sync_all()
+    return dict(runner.records), (runner.state_messages[-1]["value"] if runner.state_messages else {})
 
 
 def calls(log: list[dict], collection: str) -> list[dict]:
