@@ -38,6 +38,11 @@ COMMON = {
         "items": {"type": "string"},
         "description": "properties the source holds in several places that disagree; rewritten there next time",
     },
+    "settled": {
+        "type": "boolean",
+        "description": "unchanged since the last sync; sent only because a flow creates it in a system "
+                       "that has no record for it yet (a target that has one leaves it alone)",
+    },
 }
 
 CUSTOMER_FIELDS: dict[str, Any] = {

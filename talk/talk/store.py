@@ -167,6 +167,12 @@ class IdentityStore:
         with self.engine.connect() as conn:
             return {(e, n): g for e, n, g in conn.execute(query)}
 
+    def global_ids_of_system(self, system: str, talk_entity: str) -> set[str]:
+        """Every global id of one Talk entity that `system` holds a record for."""
+        query = sa.select(links.c.global_id).where(links.c.system == system, links.c.talk_entity == talk_entity)
+        with self.engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
     def link_for(self, system: str, talk_entity: str, global_id: str) -> Link | None:
         with self.engine.connect() as conn:
             row = conn.execute(

@@ -219,7 +219,7 @@ class Syncer:
         wanted: dict[str, list[str]] = defaultdict(list)
         for record in records:
             link = self.store.link_for(self.system, talk_entity, record["id"])
-            if link:
+            if link and not record.get("settled"):
                 wanted[link.entity].append(link.native_id)
         present = {}
         for stream, ids in wanted.items():
@@ -237,6 +237,8 @@ class Syncer:
         source = record["source"]
         link = self.store.link_for(self.system, talk_entity, g)
         first_contact = link is None
+        if link and record.get("settled"):
+            return "unchanged"  # nothing changed, and this system already holds it
         if link:
             entity = self.mapping.entities[link.entity]
             current = self._fetch(entity, link.native_id, present)

@@ -9,6 +9,7 @@ rejected or skipped therefore gets the same global id again next run.
 """
 from __future__ import annotations
 
+from talk import flows
 from talk import mapping as mappings
 from talk.matching import match_keys
 from talk.store import IdentityStore, new_global_id
@@ -28,6 +29,8 @@ class SourceIdentities:
         self.shadow_cache: dict[str, dict[str, dict]] = {}
         self.shadows_loaded: set[str] = set()
         self.matched: set[str] = set()
+        self.held_in: dict[tuple[str, str], set[str]] = {}  # (system, talk entity) -> global ids
+        self.destinations = {f.destination for f in flows.load().values() if f.source == system}
 
     # -- transforms' view (talk.transforms.Links) ---------------------------------------------
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str:
@@ -73,6 +76,22 @@ class SourceIdentities:
         if global_id in self.matched and global_id not in self.shadow_cache:
             self.shadow_cache.update(self.store.shadows_of([global_id]))
         return self.shadow_cache.get(global_id, {})
+
+    def missing_where_created(self, talk_entity: str, global_id: str) -> bool:
+        """Whether a flow creates this system's records of the entity in a system that holds no
+        record for this one yet. Such a record goes through even when it is settled against its
+        own shadow: a webshop product first synced to PowerOffice GO must still reach Shopify
+        when the webshop's flow to Shopify runs. (The mapper cannot know which target it feeds;
+        a target that already holds the record drops it without a request, see `settled`.)"""
+        for destination in self.destinations:
+            if not flows.creates(self.system, destination, talk_entity):
+                continue
+            key = (destination, talk_entity)
+            if key not in self.held_in:
+                self.held_in[key] = self.store.global_ids_of_system(destination, talk_entity)
+            if global_id not in self.held_in[key]:
+                return True
+        return False
 
     def _keys(self, talk_entity: str) -> dict[str, str]:
         if talk_entity not in self.keys:

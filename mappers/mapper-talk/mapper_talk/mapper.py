@@ -165,7 +165,9 @@ class TalkMapper(InlineMapper):
             return
         global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk)
         shadows = self.identities.shadows(entity.talk, global_id)
-        if not self.config.get("forward_unchanged") and not merge.needs_sync(talk, shadows, self.system, self.properties[entity.talk]):
+        settled = not self.config.get("forward_unchanged") and not merge.needs_sync(
+            talk, shadows, self.system, self.properties[entity.talk])
+        if settled and not self.identities.missing_where_created(entity.talk, global_id):
             self.stats[entity.talk]["unchanged"] += 1
             return
         own_shadow = shadows.get(self.system)
@@ -175,6 +177,8 @@ class TalkMapper(InlineMapper):
         stale = entity.stale_properties(record, talk)
         if stale:
             out["stale"] = stale
+        if settled:
+            out["settled"] = True
         yield singer.RecordMessage(entity.talk, out)
 
 

@@ -1,0 +1,60 @@
+"""Reading and editing any system in Talk terms, through its API, as the tests check them.
+
+Records are compared in Talk form (as mapper-talk reads them), so one assertion holds for a
+PowerOffice `LastName`, a Shopify `lastName` and a webshop `last_name` alike.
+"""
+from __future__ import annotations
+
+from harness import SECRETS, Talk
+from talk import mapping
+from talk.sync import StoreLinks
+
+
+def client(talk: Talk, system: str):
+    url = talk.api_url(system)
+    if system == "poweroffice":
+        from target_poweroffice.client import PowerOfficeClient
+        keys = dict(zip(("application_key", "client_key", "subscription_key"), SECRETS[system]))
+        return PowerOfficeClient({"base_url": url, **keys})
+    if system == "shopify":
+        from target_shopify.client import ShopifyClient
+        return ShopifyClient({"base_url": url, "access_token": SECRETS[system][0]})
+    if system == "woocommerce":
+        from target_woocommerce.client import WooCommerceClient
+        return WooCommerceClient({"base_url": url, "consumer_key": SECRETS[system][0], "consumer_secret": SECRETS[system][1]})
+    from target_customwebshop.client import CustomWebshopClient
+    return CustomWebshopClient({"base_url": url, "api_key": SECRETS[system][0]})
+
+
+def talk_records(talk: Talk, system: str, talk_entity: str) -> list[dict]:
+    """Every record of one Talk entity that `system` holds, read through its API and mapped as
+    mapper-talk maps it (ids of linked records become global ids)."""
+    api, links, out = client(talk, system), StoreLinks(talk.store), []
+    try:
+        for entity in mapping.load(system).for_talk(talk_entity):
+            for native in api.index(entity.stream):
+                native = api.fetch(entity.stream, entity.native_id(native))  # an index may be partial
+                out.append({**entity.to_talk(native, links), "native_id": entity.native_id(native)})
+    finally:
+        api.close()
+    return out
+
+
+def edit(talk: Talk, system: str, talk_entity: str, global_id: str, **values) -> None:
+    """Change Talk properties of a linked record in `system`, as a person using it would."""
+    link = talk.store.link_for(system, talk_entity, global_id)
+    entity = mapping.load(system).entities[link.entity]
+    paths = {rule.talk: rule.native[0] for rule in entity.rules if rule.direction != "in"}
+    api = client(talk, system)
+    try:
+        current = api.fetch(link.entity, link.native_id)
+        api.update(link.entity, link.native_id, {paths[prop]: value for prop, value in values.items()}, current)
+    finally:
+        api.close()
+
+
+def linked(talk: Talk, system: str, talk_entity: str, global_id: str) -> dict:
+    return next(r for r in talk_records(talk, system, talk_entity)
+                if r["native_id"] == talk.store.link_for(system, talk_entity, global_id).native_id)
+
+
