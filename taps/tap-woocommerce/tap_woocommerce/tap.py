@@ -1,8 +1,8 @@
 """tap-woocommerce: customers, products and orders from the WooCommerce REST API v3."""
 from __future__ import annotations
 
-from singer_sdk import Tap
 from singer_sdk import typing as th
+from talk.tap import TalkTap
 
 from .auth import AUTH_METHODS
 from .client import DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_PAGE_SIZE
@@ -28,8 +28,10 @@ CONNECTION_SETTINGS = th.PropertiesList(
 )
 
 
-class TapWooCommerce(Tap):
+class TapWooCommerce(TalkTap):
     name = "tap-woocommerce"
+    # customers and products before the orders that name them
+    stream_order = ("customers", "products", "orders")
 
     config_jsonschema = th.PropertiesList(
         *CONNECTION_SETTINGS.wrapped.values(),
@@ -40,13 +42,6 @@ class TapWooCommerce(Tap):
 
     def discover_streams(self):
         return [stream(tap=self) for stream in STREAMS]
-
-    def load_streams(self):
-        """In dependency order (customers, products, then the orders that name them) rather than
-        the SDK's alphabetical one, so a loader meets a customer and a product before an order
-        that refers to them."""
-        order = {stream.name: n for n, stream in enumerate(STREAMS)}
-        return sorted(super().load_streams(), key=lambda stream: order[stream.name])
 
 
 if __name__ == "__main__":

@@ -1,14 +1,12 @@
 """The WooCommerce sandbox the tap tests run against: its fixed port, tap config and admin calls."""
 from __future__ import annotations
 
-import os
-
 import httpx
 from talk_sandbox.harness import SECRETS
-from talk_sandbox.processes import free_port
+from talk_sandbox.processes import session_port
 
 # Module-level tap test classes need the URL at import time, so the port is fixed here first.
-PORT = int(os.environ.setdefault("TAP_WOOCOMMERCE_TEST_PORT", str(free_port())))
+PORT = session_port("TAP_WOOCOMMERCE_TEST_PORT")
 BASE_URL = f"http://127.0.0.1:{PORT}"
 KEY, SECRET = SECRETS["woocommerce"]
 
