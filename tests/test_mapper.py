@@ -62,11 +62,29 @@ def test_records_every_linked_system_already_holds_are_dropped(tmp_path):
     for record in records(first, "customer"):  # as a target leaves them after syncing to Shopify
         data = {k: v for k, v in record.items() if k not in ("id", "source", "changed", "updated_at")}
         store.link("poweroffice", "customers", record["source"]["id"], record["id"], "customer")
+        store.link("shopify", "customers", f"gid://shopify/Customer/{record['source']['id']}", record["id"], "customer")
         store.save_shadow(record["id"], "poweroffice", "customer", data)
         store.save_shadow(record["id"], "shopify", "customer", data)
     again, _ = run_mapper(tmp_path)
     assert records(again, "customer") == []
     assert {r["entity"]: r["unchanged"] for r in records(again, "talk_stats")}["customer"] == 2
+
+
+def test_a_settled_record_still_goes_where_a_flow_creates_it_and_it_is_missing(tmp_path):
+    first, _ = run_mapper(tmp_path)
+    store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    synced = records(first, "customer")
+    for n, record in enumerate(synced):  # both settled; only the first reached Shopify
+        data = {k: v for k, v in record.items() if k not in ("id", "source", "changed", "updated_at")}
+        store.link("poweroffice", "customers", record["source"]["id"], record["id"], "customer")
+        store.save_shadow(record["id"], "poweroffice", "customer", data)
+        if n == 0:
+            store.link("shopify", "customers", "gid://shopify/Customer/1", record["id"], "customer")
+            store.save_shadow(record["id"], "shopify", "customer", data)
+    again, _ = run_mapper(tmp_path)
+    forwarded = records(again, "customer")
+    assert [r["id"] for r in forwarded] == [synced[1]["id"]]
+    assert forwarded[0]["settled"] is True  # a target that holds it already leaves it alone
 
 
 def test_a_record_matching_an_identity_linked_elsewhere_is_checked_against_its_shadows(tmp_path):
