@@ -36,6 +36,14 @@ def tls_verify(config: t.Mapping) -> bool | str:
     return bool(config.get("verify_tls", True))
 
 
+def certificate_problem(url: str) -> str:
+    """What to do when a shop's HTTPS certificate cannot be verified (usually self-signed)."""
+    host = urlsplit(url).netloc
+    return (f"the HTTPS certificate of {host} could not be verified (certificate verify failed; a "
+            "self-signed or private certificate?): set `ca_bundle` to the file of the CA that signed it, "
+            "or `verify_tls: false` for a test shop only")
+
+
 def page_size(config: t.Mapping) -> int:
     return max(1, min(int(config.get("page_size") or MAX_PAGE_SIZE), MAX_PAGE_SIZE))
 
@@ -98,6 +106,13 @@ class WooCommerceStream(RESTStream):
     @property
     def http_headers(self) -> dict:
         return {"Accept": "application/json", "User-Agent": self.user_agent}
+
+    def _request(self, prepared_request: requests.PreparedRequest, context) -> requests.Response:
+        try:
+            return super()._request(prepared_request, context)
+        except requests.exceptions.SSLError as exc:
+            # Not worth a retry: the certificate will not change between attempts.
+            raise FatalAPIError(certificate_problem(prepared_request.url or "")) from exc
 
     def get_new_paginator(self) -> WooPaginator:
         return WooPaginator()
