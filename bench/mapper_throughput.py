@@ -92,8 +92,10 @@ def fill_store(store_url: str, data: Path) -> None:
             native = message["record"]
             g = new_global_id("poweroffice", "customers", str(native["Id"]))
             talk = customers.to_talk(native, None)
-            link_rows.append(dict(system="poweroffice", entity="customers", native_id=str(native["Id"]), global_id=g,
-                                  talk_entity="customer", extra="{}", linked_at=clock.time()))
+            # linked in PowerOffice and in Shopify, where the flow created it
+            for system, native_id in (("poweroffice", str(native["Id"])), ("shopify", f"gid://shopify/Customer/{native['Id']}")):
+                link_rows.append(dict(system=system, entity="customers", native_id=native_id, global_id=g,
+                                      talk_entity="customer", extra="{}", linked_at=clock.time()))
             body = json.dumps(talk, sort_keys=True)
             for system in ("poweroffice", "shopify"):
                 shadow_rows.append(dict(global_id=g, system=system, talk_entity="customer", data=body,
