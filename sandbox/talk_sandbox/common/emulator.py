@@ -11,7 +11,8 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from types import ModuleType
+from typing import Any, Callable, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -103,16 +104,26 @@ class Emulator:
     def add_routes(self, app: FastAPI) -> None:
         raise NotImplementedError
 
+    # The system's seed module: load(records, entity, rows), demo(records) and
+    # sized(records, customers, products, orders), writing through `seed_records()`.
+    seed_module: ClassVar[ModuleType | None] = None
+
+    def seed_records(self) -> Any:
+        """What the seed module writes through: the system's record layer."""
+        return self.store
+
     def load(self, entity: str, records: list[dict]) -> list[dict]:
         """Store fixture records given in the API's own shape; fill ids and timestamps."""
-        raise NotImplementedError
+        return self.seed_module.load(self.seed_records(), entity, records)
 
     def seed_demo(self) -> dict[str, int]:
-        """Deterministic demo data; returns counts per entity."""
-        raise NotImplementedError
+        """Deterministic demo data, in an emptied sandbox; returns counts per entity."""
+        self.store.reset()
+        return self.seed_module.demo(self.seed_records())
 
     def seed_sized(self, customers: int, products: int, orders: int) -> dict[str, int]:
-        raise NotImplementedError
+        self.store.reset()
+        return self.seed_module.sized(self.seed_records(), customers, products, orders)
 
     def apply_settings(self) -> None:
         """Called after settings change (rebuild rate limiters...)."""

@@ -102,16 +102,10 @@ class PowerOfficeEmulator(Emulator):
         self.records.settings = self.settings
 
     # -- admin hooks ------------------------------------------------------------------------
-    def load(self, entity: str, records: list[dict]) -> list[dict]:
-        return seed.load(self.records, entity, records)
+    seed_module = seed
 
-    def seed_demo(self) -> dict[str, int]:
-        self.store.reset()
-        return seed.demo(self.records)
-
-    def seed_sized(self, customers: int, products: int, orders: int) -> dict[str, int]:
-        self.store.reset()
-        return seed.sized(self.records, customers, products, orders)
+    def seed_records(self):
+        return self.records
 
     # -- auth and throttling ------------------------------------------------------------------
     def throttle(self, request: Request) -> None:

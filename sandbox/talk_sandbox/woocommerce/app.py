@@ -54,16 +54,10 @@ class WooCommerceEmulator(Emulator):
         self.shop.ledger.settings = self.keys.settings = self.settings
 
     # -- admin hooks ------------------------------------------------------------------------
-    def load(self, entity: str, records: list[dict]) -> list[dict]:
-        return seed.load(self.shop, entity, records)
+    seed_module = seed
 
-    def seed_demo(self) -> dict[str, int]:
-        self.store.reset()
-        return seed.demo(self.shop)
-
-    def seed_sized(self, customers: int, products: int, orders: int) -> dict[str, int]:
-        self.store.reset()
-        return seed.sized(self.shop, customers, products, orders)
+    def seed_records(self):
+        return self.shop
 
     # -- auth ---------------------------------------------------------------------------------
     async def authorize(self, request: Request, action: str) -> None:
