@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 
 import httpx
+from talk_sandbox.admin import SandboxAdmin
 from talk_sandbox.processes import session_port
 
 from tap_customwebshop.tap import TapCustomWebshop
@@ -37,27 +38,8 @@ def run_tap(config: dict, state: dict | None = None) -> tuple[dict[str, list[dic
     return records, final_state
 
 
-class Sandbox:
-    def __init__(self, url: str):
-        self.http = httpx.Client(base_url=url, timeout=30)
-
-    def reset(self, demo: bool = True) -> None:
-        self.http.post("/_sandbox/reset").raise_for_status()
-        self.settings(rate_limit_per_second=0)
-        if demo:
-            self.http.post("/_sandbox/seed").raise_for_status()
-
-    def seed(self, customers: int = 0, products: int = 0, orders: int = 0) -> None:
-        self.http.post("/_sandbox/seed", params={"customers": customers, "products": products, "orders": orders}).raise_for_status()
-
-    def settings(self, **values) -> dict:
-        return self.http.post("/_sandbox/settings", json=values).json()
-
-    def log(self) -> list[dict]:
-        return self.http.get("/_sandbox/log").json()
-
-    def clear_log(self) -> None:
-        self.http.delete("/_sandbox/log")
+class Sandbox(SandboxAdmin):
+    defaults = {"rate_limit_per_second": 0}
 
     def api(self, method: str, path: str, **kwargs) -> httpx.Response:
         return self.http.request(method, f"/api/v1{path}", headers={"X-API-Key": API_KEY, **kwargs.pop("headers", {})}, **kwargs)

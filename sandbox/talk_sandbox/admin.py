@@ -1,0 +1,37 @@
+"""A client for an emulator's admin API (/_sandbox): what tests and benchmarks do to a sandbox."""
+from __future__ import annotations
+
+import httpx
+
+
+class SandboxAdmin:
+    """Reset, seed, configure, inject faults into and read the request log of one emulator.
+    `defaults` are settings put back on every reset (a test may have changed them)."""
+
+    defaults: dict = {}
+
+    def __init__(self, url: str, timeout: float = 60):
+        self.url = url
+        self.http = httpx.Client(base_url=url, timeout=timeout)
+
+    def reset(self, demo: bool = True) -> None:
+        self.http.post("/_sandbox/reset").raise_for_status()
+        if self.defaults:
+            self.settings(**self.defaults)
+        if demo:
+            self.http.post("/_sandbox/seed").raise_for_status()
+
+    def seed(self, customers: int = 0, products: int = 0, orders: int = 0) -> None:
+        self.http.post("/_sandbox/seed", params={"customers": customers, "products": products, "orders": orders}).raise_for_status()
+
+    def settings(self, **values) -> dict:
+        return self.http.post("/_sandbox/settings", json=values).json()
+
+    def fault(self, **rule) -> None:
+        self.http.post("/_sandbox/faults", json=rule).raise_for_status()
+
+    def log(self) -> list[dict]:
+        return self.http.get("/_sandbox/log").json()
+
+    def clear_log(self) -> None:
+        self.http.delete("/_sandbox/log")
