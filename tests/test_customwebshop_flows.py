@@ -9,18 +9,13 @@ PowerOffice `LastName` and a Shopify `lastName` alike.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import time
 from collections import Counter
 from dataclasses import dataclass
 
-import httpx
 import pytest
 
-from harness import ROOT, SECRETS, Talk
-from systems import client, edit, linked, talk_records
+from harness import SECRETS, Talk
+from systems import edit, linked, talk_records
 
 WEBSHOP = "customwebshop"
 
@@ -108,18 +103,7 @@ def test_a_customer_only_in_the_other_system_reaches_the_webshop_only_once_creat
 
 def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(talk: Talk, pair: Pair):
     load_first_contact(talk, pair)
-    talk.fault(pair.other, path_prefix=pair.write_prefix, status=0, delay_ms=250, times=1000)
-    process = subprocess.Popen(["meltano", "run", *pair.forward], cwd=ROOT, env=talk.env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline and len(talk.writes(pair.other)) < 3 and process.poll() is None:
-            time.sleep(0.1)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    assert len(talk.writes(pair.other)) >= 3
-    httpx.delete(f"{talk.urls[pair.other]}/_sandbox/faults", timeout=30)
+    assert talk.kill_after_writes(pair.forward, pair.other, writes=3, path_prefix=pair.write_prefix) >= 3
 
     # Meltano still sees the killed run as running: --force, as a user would after a crash.
     talk.run("--force", *pair.forward)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 from harness import Talk
-from test_customwebshop_flows import SHOPIFY, client, load_first_contact
+from systems import client
+from test_customwebshop_flows import SHOPIFY, load_first_contact
 
 
 def test_first_sync_creates_every_webshop_record_once_and_links_the_existing_ones(talk: Talk):

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import time
 from collections import Counter
 
 import pytest
 
-from harness import ROOT, SECRETS, Talk
+from harness import SECRETS, Talk
 
 FORWARD = ("tap-poweroffice", "mapper-talk", "target-shopify")
 REVERSE = ("tap-shopify", "mapper-talk", "target-poweroffice")
@@ -144,20 +141,7 @@ def test_a_customer_new_in_shopify_is_created_in_poweroffice_only_once_that_dire
 
 def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(first_contact: Talk):
     talk = first_contact
-    # Slow every Shopify write down so the run can be killed in the middle.
-    talk.fault("shopify", method="POST", path_prefix="/admin/api", status=0, delay_ms=250, times=1000)
-    process = subprocess.Popen(["meltano", "run", *FORWARD], cwd=ROOT, env=talk.env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline and len(talk.writes("shopify")) < 3 and process.poll() is None:
-            time.sleep(0.1)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    written_before_kill = len(talk.writes("shopify"))
-    assert written_before_kill >= 3
-    httpx_delete_faults(talk)
+    assert talk.kill_after_writes(FORWARD, "shopify", writes=3, path_prefix="/admin/api", method="POST") >= 3
 
     # Meltano still sees the killed run as running: --force, as a user would after a crash.
     talk.run("--force", *FORWARD)
@@ -167,12 +151,6 @@ def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(first_c
     products = shopify_records(talk, "products")
     assert sorted(variant_sku(p) for p in products) == ["SKU-1001", "SKU-1002"]
     assert len(shopify_records(talk, "orders")) == 2
-
-
-def httpx_delete_faults(talk: Talk) -> None:
-    import httpx
-    for url in talk.urls.values():
-        httpx.delete(f"{url}/_sandbox/faults", timeout=30)
 
 
 def test_rejected_records_are_reported_with_ids_and_reasons_and_the_rest_syncs(talk: Talk):

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import time
 from collections import Counter
 
-import httpx
 import pytest
 
-from harness import ROOT, SECRETS, Talk
+from harness import SECRETS, Talk
 
 FORWARD = ("tap-woocommerce", "mapper-talk", "target-poweroffice")
 REVERSE = ("tap-poweroffice", "mapper-talk", "target-woocommerce")
@@ -136,19 +132,7 @@ def test_a_poweroffice_only_customer_reaches_woocommerce_only_once_that_directio
 
 def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(first_contact: Talk):
     talk = first_contact
-    talk.fault("poweroffice", method="POST", path_prefix="/v2/", status=0, delay_ms=300, times=1000)
-    process = subprocess.Popen(["meltano", "run", *FORWARD], cwd=ROOT, env=talk.env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline and len(talk.writes("poweroffice")) < 2 and process.poll() is None:
-            time.sleep(0.1)
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    assert len(talk.writes("poweroffice")) >= 2
-    for url in talk.urls.values():
-        httpx.delete(f"{url}/_sandbox/faults", timeout=30)
+    assert talk.kill_after_writes(FORWARD, "poweroffice", writes=2, path_prefix="/v2/", method="POST") >= 2
 
     talk.run("--force", *FORWARD)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -66,6 +68,26 @@ class Talk:
         if expect_ok and result.returncode != 0:
             raise AssertionError(f"meltano run {' '.join(pipeline)} failed ({result.returncode}):\n{result.stderr[-6000:]}")
         return result
+
+    def kill_after_writes(self, pipeline: tuple[str, ...], system: str, writes: int, path_prefix: str,
+                          method: str | None = None, timeout: float = 120) -> int:
+        """Start `meltano run PIPELINE` with every write to `system` slowed down, kill it (tap,
+        mapper and target: the whole process group) once `system` has taken `writes` writes,
+        clear the faults; returns how many writes it took. A crash in the middle of a sync."""
+        rule = {"path_prefix": path_prefix, "status": 0, "delay_ms": 250, "times": 1000}
+        self.fault(system, **({"method": method} if method else {}), **rule)
+        process = subprocess.Popen(["meltano", "run", *pipeline], cwd=ROOT, env=self.env, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline and len(self.writes(system)) < writes and process.poll() is None:
+                time.sleep(0.1)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        for url in self.urls.values():
+            httpx.delete(f"{url}/_sandbox/faults", timeout=30)
+        return len(self.writes(system))
 
     def run_job(self, job: str = "poweroffice-shopify", **kwargs) -> subprocess.CompletedProcess:
         return self.run(job, **kwargs)
