@@ -88,13 +88,22 @@ def main() -> None:
                                                 cwd=tmp, capture_output=True, text=True, check=True).stdout)
             (tmp / "theirs-catalog.json").write_text(json.dumps(orders_only(catalog, old_style=True)))
 
+            def requests_made() -> int:
+                count = len(httpx.get(f"{url}/_sandbox/log", verify=cert, timeout=60).json())
+                httpx.delete(f"{url}/_sandbox/log", verify=cert, timeout=60)
+                return count
+
+            requests_made()
             our_n, our_s = timed([str(ours), "--config", str(ours_config), "--catalog", str(tmp / "ours-catalog.json")], env, tmp)
+            our_requests = requests_made()
             their_n, their_s = timed([str(theirs), "--config", str(theirs_config), "--catalog",
                                       str(tmp / "theirs-catalog.json")], env, tmp)
+            their_requests = requests_made()
 
     print(f"seeded {ORDERS} orders (WooCommerce sandbox over HTTPS)")
-    print(f"tap-woocommerce (ours):       {our_n} orders in {our_s:.1f} s = {our_n / our_s:.0f} records/s")
-    print(f"{BASELINE} (baseline): {their_n} orders in {their_s:.1f} s = {their_n / their_s:.0f} records/s")
+    print(f"tap-woocommerce (ours):       {our_n} orders in {our_s:.1f} s = {our_n / our_s:.0f} records/s, {our_requests} requests")
+    print(f"{BASELINE} (baseline): {their_n} orders in {their_s:.1f} s = {their_n / their_s:.0f} records/s, "
+          f"{their_requests} requests")
     print(f"ratio ours / baseline: {(our_n / our_s) / (their_n / their_s):.1f}x")
 
 
