@@ -7,7 +7,7 @@ import ssl
 import httpx
 import pytest
 
-from harness import Talk
+from harness import SECRETS, Talk
 from talk_sandbox.processes import certificate, running
 
 
@@ -52,3 +52,20 @@ def test_an_unchecked_self_signed_certificate_is_refused_with_a_clear_error(talk
     assert result.returncode != 0
     assert "certificate verify failed" in result.stderr.lower()
     assert "ca_bundle" in result.stderr  # the message names the setting that fixes it
+
+
+def test_the_target_says_at_once_when_it_cannot_verify_the_certificate(https_shop):
+    from talk.http import ApiError
+    from target_woocommerce.client import WooCommerceClient
+
+    url, ca_file = https_shop
+    keys = {"consumer_key": SECRETS["woocommerce"][0], "consumer_secret": SECRETS["woocommerce"][1]}
+    unverified = WooCommerceClient({"base_url": url, **keys})
+    with pytest.raises(ApiError) as failure:
+        unverified.fetch("customers", "1")
+    assert "certificate" in str(failure.value) and "ca_bundle" in str(failure.value)
+    unverified.close()
+
+    verified = WooCommerceClient({"base_url": url, "ca_bundle": str(ca_file), **keys})
+    assert verified.fetch("customers", "999999") is None  # reached the shop: no such customer
+    verified.close()

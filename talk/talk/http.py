@@ -67,6 +67,11 @@ class ApiSession:
             try:
                 response = self.client.request(method, path, headers=headers, **kwargs)
             except httpx.TransportError as exc:
+                if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                    # The certificate will be the same on the next attempt: say so at once.
+                    raise ApiError(0, f"the HTTPS certificate of {self.client.base_url.host} could not be verified "
+                                      "(self-signed or private?): give the plugin the CA file that signed it "
+                                      "(setting ca_bundle where the system has one)", method, path) from None
                 if attempt >= self.max_retries:
                     raise ApiError(0, f"connection failed: {type(exc).__name__}", method, path) from None
                 time.sleep(min(30, 0.5 * 2**attempt))

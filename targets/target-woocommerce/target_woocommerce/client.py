@@ -7,7 +7,9 @@ Reads of many records take one `include=` list call per 100 ids.
 """
 from __future__ import annotations
 
+
 import copy
+import ssl
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
@@ -36,7 +38,10 @@ class WooSession(ApiSession):
         user_agent = str(config.get("user_agent") or DEFAULT_USER_AGENT)
         super().__init__(api_root(config), timeout=timeout, user_agent=user_agent)
         self.client.close()
-        self.client = httpx.Client(base_url=api_root(config), timeout=timeout, verify=tls_verify(config),
+        verify = tls_verify(config)  # a CA file for requests (the tap); httpx takes an SSL context
+        if isinstance(verify, str):
+            verify = ssl.create_default_context(cafile=verify)
+        self.client = httpx.Client(base_url=api_root(config), timeout=timeout, verify=verify,
                                    headers={"User-Agent": user_agent, "Accept": "application/json"},
                                    auth=WooCommerceAuth(config))
 
