@@ -7,7 +7,6 @@ Reads of many records take one `include=` list call per 100 ids.
 """
 from __future__ import annotations
 
-
 import copy
 import ssl
 from decimal import Decimal, InvalidOperation
