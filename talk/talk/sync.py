@@ -221,15 +221,21 @@ class Syncer:
             link = self.store.link_for(self.system, talk_entity, record["id"])
             if link and not record.get("settled"):
                 wanted[link.entity].append(link.native_id)
-        present = {}
+        present: dict[tuple[str, str], dict | ApiError] = {}
         for stream, ids in wanted.items():
-            for native_id, native in self.client.fetch_many(stream, ids).items():
-                present[(stream, str(native_id))] = native
+            try:
+                for native_id, native in self.client.fetch_many(stream, ids).items():
+                    present[(stream, str(native_id))] = native
+            except ApiError as exc:  # each record of the read is rejected with the reason, as one at a time
+                present.update({(stream, str(native_id)): exc for native_id in ids})
         return present
 
     def _fetch(self, entity: EntityMapping, native_id: str, present: dict) -> dict | None:
         if self.batch_size > 1:
-            return present.get((entity.stream, str(native_id)))
+            found = present.get((entity.stream, str(native_id)))
+            if isinstance(found, ApiError):
+                raise found
+            return found
         return self.client.fetch(entity.stream, native_id)
 
     def _plan(self, talk_entity: str, record: dict, present: dict) -> "Write | str":
