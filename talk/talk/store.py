@@ -24,6 +24,8 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
+from .merge import PENDING
+
 DEFAULT_URL = "sqlite:///var/talk.db"
 
 metadata = sa.MetaData()
@@ -272,7 +274,7 @@ class IdentityStore:
         marks properties pending in the shadows of the record's other linked systems."""
         with self.engine.begin() as conn:
             for system, props in (owed or {}).items():
-                g = shadow_rows[0]["global_id"]
+                g = shadow_rows[0]["global_id"]  # the synced record's
                 row = conn.execute(sa.select(shadows.c.data).where(shadows.c.global_id == g, shadows.c.system == system)
                                    .with_for_update()).first()
                 if row is None:
@@ -312,7 +314,6 @@ class IdentityStore:
             }
 
 
-PENDING = "_pending"  # as in talk.merge: properties a system's record still owes
 COUNTS = ("created", "updated", "unchanged", "linked", "skipped", "rejected")
 LINK_KEY = ["system", "entity", "native_id"]
 SHADOW_KEY = ["global_id", "system"]

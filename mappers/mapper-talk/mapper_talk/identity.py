@@ -30,7 +30,7 @@ class SourceIdentities:
         self.shadows_loaded: set[str] = set()
         self.matched: set[str] = set()
         self.held_in: dict[tuple[str, str], set[str]] = {}  # (system, talk entity) -> global ids
-        self.destinations = {f.destination for f in flows.load().values() if f.source == system}
+        self.creating: dict[str, list[str]] = {}  # talk entity -> systems a flow creates it in
 
     # -- transforms' view (talk.transforms.Links) ---------------------------------------------
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str:
@@ -83,9 +83,10 @@ class SourceIdentities:
         own shadow: a webshop product first synced to PowerOffice GO must still reach Shopify
         when the webshop's flow to Shopify runs. (The mapper cannot know which target it feeds;
         a target that already holds the record drops it without a request, see `settled`.)"""
-        for destination in self.destinations:
-            if not flows.creates(self.system, destination, talk_entity):
-                continue
+        if talk_entity not in self.creating:
+            destinations = {f.destination for f in flows.load().values() if f.source == self.system}
+            self.creating[talk_entity] = [d for d in destinations if flows.creates(self.system, d, talk_entity)]
+        for destination in self.creating[talk_entity]:
             key = (destination, talk_entity)
             if key not in self.held_in:
                 self.held_in[key] = self.store.global_ids_of_system(destination, talk_entity)
