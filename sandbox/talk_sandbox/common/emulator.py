@@ -16,7 +16,7 @@ from typing import Any, Callable, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .documents import DocumentStore
 from .requestlog import RequestLog, RequestLogMiddleware
@@ -28,7 +28,16 @@ def data_dir() -> Path:
 
 
 class Faults:
-    """Injected failures: the next `times` requests matching method and path prefix fail or stall."""
+    """Injected failures: the next `times` requests matching method and path prefix fail or stall.
+
+    A rule is {"method", "path_prefix", "times" (1), "status" (500), "delay_ms" (0), "body",
+    "headers", "after" (false), "body_contains"}. With `after` the request is carried out first
+    (the write is applied, as a real API that timed out or failed behind its load balancer
+    would have done) and only its response is replaced: by `status`, or, with status 0, by the
+    real response sent after `delay_ms` (longer than the client's timeout: the client never
+    sees it). `body_contains` restricts the rule to requests whose body contains that text
+    (one GraphQL mutation among queries on the same path).
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -45,12 +54,18 @@ class Faults:
         with self.lock:
             self.rules.clear()
 
-    def take(self, method: str, path: str) -> dict | None:
+    def wants_body(self) -> bool:
+        with self.lock:
+            return any(rule.get("body_contains") for rule in self.rules)
+
+    def take(self, method: str, path: str, body: bytes = b"") -> dict | None:
         with self.lock:
             for rule in self.rules:
                 if rule.get("method", method).upper() != method.upper():
                     continue
                 if not path.startswith(rule.get("path_prefix", "")):
+                    continue
+                if rule.get("body_contains") and rule["body_contains"].encode() not in body:
                     continue
                 rule["times"] -= 1
                 if rule["times"] <= 0:
@@ -68,9 +83,16 @@ class FaultMiddleware:
         if scope["type"] != "http" or scope["path"].startswith("/_sandbox"):
             await self.app(scope, receive, send)
             return
-        rule = self.faults.take(scope["method"], scope["path"])
+        if self.faults.wants_body():
+            receive, body = await _buffered(receive)
+        else:
+            body = b""
+        rule = self.faults.take(scope["method"], scope["path"], body)
         if rule is None:
             await self.app(scope, receive, send)
+            return
+        if rule.get("after"):
+            await self._after(rule, scope, receive, send)
             return
         if rule["delay_ms"]:
             await asyncio.sleep(rule["delay_ms"] / 1000)
@@ -80,6 +102,45 @@ class FaultMiddleware:
         body = rule.get("body", {"error": "injected fault"})
         response = JSONResponse(body, status_code=rule["status"], headers=rule.get("headers"))
         await response(scope, receive, send)
+
+    async def _after(self, rule: dict, scope: Scope, receive: Receive, send: Send) -> None:
+        """Apply the request, then lose its answer: a 5xx instead, or the answer too late."""
+        held: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            held.append(message)
+
+        await self.app(scope, receive, hold)
+        if rule["delay_ms"]:
+            await asyncio.sleep(rule["delay_ms"] / 1000)
+        if rule.get("status") in (None, 0, 200):
+            for message in held:
+                await send(message)
+            return
+        body = rule.get("body", {"error": "injected fault (the request was applied)"})
+        response = JSONResponse(body, status_code=rule["status"], headers=rule.get("headers"))
+        await response(scope, receive, send)
+
+
+async def _buffered(receive: Receive) -> tuple[Receive, bytes]:
+    """Read the whole request body, and a `receive` that replays it to the app."""
+    chunks: list[bytes] = []
+    more = True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay, body
 
 
 class Emulator:
