@@ -25,6 +25,25 @@ class ApiError(Exception):
         super().__init__(f"{method} {url} -> {status}: {detail}".strip())
 
 
+class UnknownOutcome(ApiError):
+    """A request that is not safe to repeat (a create) was sent, and no answer says whether the
+    API applied it: a timeout while waiting, a dropped connection, a 5xx. It must not be sent
+    again blindly: the caller first looks for what may have landed (by external reference)."""
+
+
+class FatalApiError(ApiError):
+    """A failure no record can get past (wrong credentials, API unreachable, wrong base URL):
+    the run stops with one line that says what to do, instead of rejecting every record."""
+
+
+class AuthFailed(FatalApiError):
+    """The API refused the credentials (401/403 after a fresh token)."""
+
+
+class Unreachable(FatalApiError):
+    """No connection to the API (refused, unknown host, TLS failure) after the retries."""
+
+
 class ApiSession:
     """httpx.Client wrapper with bounded retries.
 
