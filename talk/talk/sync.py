@@ -24,7 +24,7 @@ import jsonschema
 
 from . import flows, merge, model
 from .client import SystemClient
-from .http import ApiError
+from .http import ApiError, FatalApiError, UnknownOutcome
 from .mapping import EntityMapping, SystemMapping, load as load_mapping
 from .matching import match_keys
 from .paths import get_path, set_path
@@ -35,6 +35,9 @@ from .transforms import MappingError
 log = logging.getLogger("talk.sync")
 
 PROGRESS_EVERY = 250  # records between progress lines in the target's log
+# How often a create whose outcome stayed unknown is looked for and, when it did not land,
+# sent again within one run; after that the record is rejected and the next run looks again.
+CREATE_ATTEMPTS = 3
 
 
 class StoreLinks:
@@ -165,7 +168,9 @@ class Syncer:
         for n in valid:
             try:
                 planned = self._plan(talk_entity, records[n], present)
-            except (ApiError, MappingError) as exc:
+            except FatalApiError:
+                raise  # wrong credentials, API unreachable: no record can get past it
+            except Exception as exc:  # noqa: BLE001 - one record's failure rejects that record only
                 self._reject_error(talk_entity, records[n], exc)
                 planned = "rejected"
             if isinstance(planned, Write):
@@ -208,7 +213,11 @@ class Syncer:
                          record_id=record.get("id"), source=record.get("source"), record=record)
 
     def _reject_error(self, talk_entity: str, record: dict, exc: Exception) -> None:
-        self.reject(talk_entity, record, str(exc), stage="destination" if isinstance(exc, ApiError) else "mapping")
+        if isinstance(exc, (ApiError, MappingError)):
+            self.reject(talk_entity, record, str(exc), stage="destination" if isinstance(exc, ApiError) else "mapping")
+            return
+        log.debug("unexpected error for %s %s", talk_entity, record.get("id"), exc_info=True)
+        self.reject(talk_entity, record, f"unexpected error: {type(exc).__name__}: {exc}", stage="error")
 
     # -- planning: find, merge, decide what to write --------------------------------------------
     def _prefetch(self, talk_entity: str, records: list[dict]) -> dict[tuple[str, str], dict]:
@@ -226,6 +235,8 @@ class Syncer:
             try:
                 for native_id, native in self.client.fetch_many(stream, ids).items():
                     present[(stream, str(native_id))] = native
+            except FatalApiError:
+                raise
             except ApiError as exc:  # each record of the read is rejected with the reason, as one at a time
                 present.update({(stream, str(native_id)): exc for native_id in ids})
         return present
@@ -357,7 +368,9 @@ class Syncer:
             for key, write in zip(keys, writes):
                 try:
                     results.append((key, self._write_one(write)))
-                except ApiError as exc:
+                except FatalApiError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - rejects this record, the run goes on
                     results.append((key, exc))
             return results
         results = []
@@ -370,9 +383,9 @@ class Syncer:
             unchanged = [(k, w) for k, w in group if w.body is None and not w.changes]
             results += [(k, w.current) for k, w in unchanged]
             try:
-                created, updated = self.client.write_batch(
-                    stream, [w.body for _, w in creates],
-                    [(w.entity.native_id(w.current), w.changes, w.current) for _, w in updates])
+                created, updated = self._write_batch(stream, [w for _, w in creates], [w for _, w in updates])
+            except FatalApiError:
+                raise
             except ApiError as exc:  # the whole request failed: every record of it is rejected
                 created, updated = [exc] * len(creates), [exc] * len(updates)
             results += [(k, r) for (k, _), r in zip(creates, created)]
@@ -381,10 +394,65 @@ class Syncer:
 
     def _write_one(self, write: "Write") -> dict:
         if write.body is not None:
-            return self.client.create(write.entity.stream, write.body)
+            return self._create(write)
         if write.changes:
             return self.client.update(write.entity.stream, write.entity.native_id(write.current), write.changes, write.current)
         return write.current
+
+    def _create(self, write: "Write") -> dict:
+        """Create once: a create whose answer was lost is looked for before it is sent again."""
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return self.client.create(write.entity.stream, write.body)
+            except UnknownOutcome as exc:
+                landed = self._landed(write.entity, [write.record]).get(write.record["id"])
+                if landed is not None:
+                    log.info("%s %s: the create's answer was lost (%s), but it landed as %s; linked",
+                             write.entity.talk, write.record["id"], exc.detail, write.entity.native_id(landed))
+                    return landed
+                if attempt == CREATE_ATTEMPTS:
+                    raise
+                log.info("%s %s: the create's answer was lost (%s) and it did not land; sending it again",
+                         write.entity.talk, write.record["id"], exc.detail)
+        raise AssertionError("unreachable")
+
+    def _write_batch(self, stream: str, creates: list["Write"], updates: list["Write"]) -> tuple[list, list]:
+        """One batch request; when its answer is lost, creates that landed are taken as they are
+        and only the rest (with the updates, which are safe to repeat) is sent again."""
+        results: dict[int, dict | Exception] = {}
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            waiting = [n for n in range(len(creates)) if n not in results]
+            try:
+                created, updated = self.client.write_batch(
+                    stream, [creates[n].body for n in waiting],
+                    [(w.entity.native_id(w.current), w.changes, w.current) for w in updates])
+                results.update(zip(waiting, created))
+                return [results[n] for n in range(len(creates))], updated
+            except UnknownOutcome as exc:
+                if attempt == CREATE_ATTEMPTS or not waiting:
+                    raise
+                landed = self._landed(creates[0].entity, [creates[n].record for n in waiting])
+                for n in waiting:
+                    if creates[n].record["id"] in landed:
+                        results[n] = landed[creates[n].record["id"]]
+                log.info("%s batch: the answer was lost (%s); %d of %d creates had landed, sending the rest again",
+                         stream, exc.detail, len(results), len(creates))
+        raise AssertionError("unreachable")
+
+    def _landed(self, entity: EntityMapping, records: list[dict]) -> dict[str, dict]:
+        """Records of a create whose outcome is unknown that are in the destination after all
+        (global id -> native record): by external reference, or, for an entity without one
+        (PowerOffice products), by match key in a fresh read of the destination."""
+        if entity.external_reference:
+            return self.client.find_by_reference(entity.stream, [r["id"] for r in records])
+        self.indexes.pop(entity.stream, None)
+        found = {}
+        for record in records:
+            index = self._index(entity)
+            native = next((index[key] for key in match_keys(entity.talk, record) if key in index), None)
+            if native is not None:
+                found[record["id"]] = native
+        return found
 
     def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool,
                 source_shadow: dict | None, destination_shadow: dict | None = None, pending: set[str] = frozenset()) -> None:
