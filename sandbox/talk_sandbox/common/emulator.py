@@ -189,6 +189,13 @@ class Emulator:
     def apply_settings(self) -> None:
         """Called after settings change (rebuild rate limiters...)."""
 
+    def delete_record(self, entity: str, id: str) -> bool:
+        """Remove a record as someone deleting it in the system's own back office would, so a
+        test can put the sandbox in the state "the record is gone" whatever the API allows.
+        `id` is the record's id as `/_sandbox/records/{entity}` shows it; False if none has it.
+        A system overrides this where its documents are keyed otherwise or take dependants along."""
+        return self.store.delete(entity, id)
+
     # -- shared ----------------------------------------------------------------------------
     def app(self) -> FastAPI:
         app = FastAPI(title=f"Talk sandbox: {self.system}", docs_url="/_sandbox/docs", openapi_url="/_sandbox/openapi.json")
@@ -255,3 +262,10 @@ class Emulator:
         @app.get("/_sandbox/records/{entity}")
         def records(entity: str) -> list[dict]:
             return list(self.store.all(entity))
+
+        @app.delete("/_sandbox/records/{entity}/{id:path}")
+        def delete_record(entity: str, id: str):
+            # `:path` because a Shopify id is a gid (gid://shopify/Customer/1001) with slashes.
+            if not self.delete_record(entity, id):
+                return JSONResponse({"error": f"no {entity} record has id {id}"}, status_code=404)
+            return {"entity": entity, "id": id, "deleted": True}

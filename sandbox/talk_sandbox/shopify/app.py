@@ -24,7 +24,7 @@ from . import model, rest, seed
 from .bulk import BulkOperations
 from .cost import CostCalculator
 from .schema import schema
-from .store import ShopifyStore
+from .store import ShopifyStore, gid_number
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
@@ -183,6 +183,11 @@ class ShopifyEmulator(Emulator):
         return 200, answer
 
     # -- data --------------------------------------------------------------------------
+    def delete_record(self, entity: str, id: str) -> bool:
+        # Documents are keyed by the number in the gid; the admin API takes the gid or the number.
+        number = gid_number(id)
+        return number is not None and self.store.delete(entity, number)
+
     def load(self, entity: str, records: list[dict]) -> list[dict]:
         return seed.load(self.store, entity, records)
 

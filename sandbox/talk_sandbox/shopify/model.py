@@ -344,3 +344,33 @@ def validate_order_input(store: ShopifyStore, given: dict) -> None:
         errors.append(error(["order", "email"], "Email is invalid", "INVALID"))
     if errors:
         raise UserErrors(errors)
+
+
+# -- deleting ------------------------------------------------------------------------------
+# Shopify answers an unknown id with a userError on `id`, not a GraphQL error; the messages
+# are Shopify's own (note the typographic apostrophe in the one about orders).
+CUSTOMER_NOT_FOUND = "Customer can't be found"
+CUSTOMER_HAS_ORDERS = "Customer can’t be deleted because they have associated orders"
+PRODUCT_NOT_FOUND = "Product does not exist"
+
+
+def delete_customer(store: ShopifyStore, customer_id: Any) -> str:
+    """customerDelete: only a customer who never ordered can go (orders keep their customer);
+    returns the deleted customer's gid."""
+    found = store.get("customers", gid_number(customer_id)) if gid_kind(customer_id) == "Customer" else None
+    if found is None:
+        raise UserErrors([error(["id"], CUSTOMER_NOT_FOUND)])
+    if any(order.get("customerId") == found["id"] for order in store.cached("orders")):
+        raise UserErrors([error(["id"], CUSTOMER_HAS_ORDERS)])
+    store.delete("customers", gid_number(found["id"]))
+    return found["id"]
+
+
+def delete_product(store: ShopifyStore, product_id: Any) -> str:
+    """productDelete: the product goes with its variants and their inventory (they live inside
+    the product's document); orders keep their lines, whose variant then reads as null."""
+    found = store.get("products", gid_number(product_id)) if gid_kind(product_id) == "Product" else None
+    if found is None:
+        raise UserErrors([error(["id"], PRODUCT_NOT_FOUND)])
+    store.delete("products", gid_number(found["id"]))
+    return found["id"]

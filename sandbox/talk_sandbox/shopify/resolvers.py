@@ -125,10 +125,10 @@ def _resolve_type(value, info, abstract_type):
 schema.type_map["Node"].resolve_type = _resolve_type
 
 LOCATION = {"id": model.LOCATION_ID, "name": "Lager", "isActive": True}
+SHOP = {"id": gid("Shop", 1), "name": "Talk Sandbox", "email": "shop@example.no",
+        "myshopifyDomain": "talk-sandbox.myshopify.com", "currencyCode": "NOK", "ianaTimezone": "Europe/Oslo"}
 
-_field("QueryRoot", "shop", lambda _, info: {
-    "id": gid("Shop", 1), "name": "Talk Sandbox", "email": "shop@example.no",
-    "myshopifyDomain": "talk-sandbox.myshopify.com", "currencyCode": "NOK", "ianaTimezone": "Europe/Oslo"})
+_field("QueryRoot", "shop", lambda _, info: SHOP)
 _field("QueryRoot", "node", _node)
 _field("QueryRoot", "customer", lambda _, info, id: _doc(info.context, "customers", "Customer", id))
 _field("QueryRoot", "product", lambda _, info, id: _doc(info.context, "products", "Product", id))
@@ -447,6 +447,18 @@ def order_update(_, info, input):
     return _payload("order", write)
 
 
+def customer_delete(_, info, input):
+    # The payload's `shop` is non-null, failed or not.
+    return dict(_payload("deletedCustomerId", lambda: model.delete_customer(info.context, input.get("id"))), shop=SHOP)
+
+
+def product_delete(_, info, input, synchronous=True):
+    # `synchronous: false` asks Shopify for a background job (productDeleteOperation); the
+    # emulator deletes at once either way and answers as the synchronous mode does.
+    answer = _payload("deletedProductId", lambda: model.delete_product(info.context, input.get("id")))
+    return dict(answer, productDeleteOperation=None, shop=SHOP)
+
+
 _field("Mutation", "customerCreate", customer_create)
 _field("Mutation", "customerUpdate", customer_update)
 _field("Mutation", "customerSet", customer_set)
@@ -458,6 +470,8 @@ _field("Mutation", "productVariantsBulkUpdate", variants_bulk(create=False))
 _field("Mutation", "metafieldsSet", metafields_set)
 _field("Mutation", "orderCreate", order_create)
 _field("Mutation", "orderUpdate", order_update)
+_field("Mutation", "customerDelete", customer_delete)
+_field("Mutation", "productDelete", product_delete)
 _field("Mutation", "bulkOperationRunQuery", lambda _, info, query: info.context.bulk.run(schema, query))
 _field("Mutation", "bulkOperationCancel", lambda _, info, id: info.context.bulk.cancel(gid_number(id) if gid_kind(id) == "BulkOperation" else None))
 

@@ -299,6 +299,8 @@ input OrderCreateOrderInput {
 }
 input OrderCreateOptionsInput { sendReceipt: Boolean inventoryBehaviour: String }
 input OrderInput { id: ID! email: String note: String poNumber: String tags: [String!] metafields: [MetafieldInput!] }
+input CustomerDeleteInput { id: ID! }
+input ProductDeleteInput { id: ID! }
 
 type CustomerCreatePayload { customer: Customer userErrors: [UserError!]! }
 type CustomerUpdatePayload { customer: Customer userErrors: [UserError!]! }
@@ -311,6 +313,10 @@ type ProductVariantsBulkUpdatePayload { product: Product productVariants: [Produ
 type MetafieldsSetPayload { metafields: [Metafield!] userErrors: [MetafieldsSetUserError!]! }
 type OrderCreatePayload { order: Order userErrors: [OrderCreateUserError!]! }
 type OrderUpdatePayload { order: Order userErrors: [UserError!]! }
+type CustomerDeletePayload { deletedCustomerId: ID shop: Shop! userErrors: [UserError!]! }
+enum ProductOperationStatus { ACTIVE COMPLETE CREATED }
+type ProductDeleteOperation { id: ID! status: ProductOperationStatus! deletedProductId: ID userErrors: [UserError!]! }
+type ProductDeletePayload { deletedProductId: ID productDeleteOperation: ProductDeleteOperation shop: Shop! userErrors: [UserError!]! }
 
 type Mutation {
   customerCreate(input: CustomerInput!): CustomerCreatePayload
@@ -324,6 +330,8 @@ type Mutation {
   metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
   orderCreate(order: OrderCreateOrderInput!, options: OrderCreateOptionsInput): OrderCreatePayload
   orderUpdate(input: OrderInput!): OrderUpdatePayload
+  customerDelete(input: CustomerDeleteInput!): CustomerDeletePayload
+  productDelete(input: ProductDeleteInput!, synchronous: Boolean = true): ProductDeletePayload
   bulkOperationRunQuery(query: String!): BulkOperationRunQueryPayload
   bulkOperationCancel(id: ID!): BulkOperationCancelPayload
 }
