@@ -15,7 +15,7 @@ from .batch import run_batch
 from .errors import WooError, no_route
 from .host import HostMiddleware
 from .listing import page_of, truthy
-from .records import CUSTOMERS, ORDERS, PRODUCTS, Ledger
+from .records import CUSTOMERS, ORDERS, PRODUCTS, VARIATIONS, Ledger
 from .resources import Resource, Shop
 
 API = "/wp-json/wc/v3"
@@ -58,6 +58,20 @@ class WooCommerceEmulator(Emulator):
 
     def seed_records(self):
         return self.shop
+
+    def delete_record(self, entity: str, id: str) -> bool:
+        """The WordPress admin's "Delete permanently" (past the trash): a product takes its
+        variations along, a variation leaves its parent's list."""
+        record = self.store.get(entity, id)
+        if record is None:
+            return False
+        if entity == VARIATIONS:
+            self.shop.catalog.delete_variation(record, True)
+        elif entity in (CUSTOMERS, PRODUCTS, ORDERS):
+            self.shop.resource(entity).delete_record(record, True)
+        else:
+            return super().delete_record(entity, id)
+        return True
 
     # -- auth ---------------------------------------------------------------------------------
     async def authorize(self, request: Request, action: str) -> None:

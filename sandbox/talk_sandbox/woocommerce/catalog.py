@@ -141,20 +141,30 @@ class Catalog:
         return self.store.put(entity, after["id"], after)
 
     def delete_product(self, record: dict, force: bool) -> dict:
+        """With `force` the product and its variations are gone; without, they go to the trash
+        together (WordPress trashes a product's variations with it)."""
         if force:
             for variation_id in record.get("variations") or []:
                 self.store.delete(VARIATIONS, variation_id)
             self.store.delete(PRODUCTS, record["id"])
             return record
-        return self.trash(PRODUCTS, record, "product")
+        answer = self.trash(PRODUCTS, record, "product")
+        for variation_id in record.get("variations") or []:
+            variation = self.store.get(VARIATIONS, variation_id)
+            if variation and variation["status"] != "trash":
+                self.store.put(VARIATIONS, variation_id, {**variation, "status": "trash"})
+        return answer
 
     def trash(self, entity: str, record: dict, kind: str) -> dict:
-        """Without `force` a post goes to the trash once; a second delete is refused."""
+        """Without `force` a post goes to the trash once; a second delete is refused. `kind` is
+        the WordPress post type the refusal names. The answer is the record as it was before
+        (WooCommerce prepares its response before it trashes); a later GET shows "trash"."""
         if record["status"] == "trash":
             raise WooError(410, "woocommerce_rest_already_trashed", f"The {kind} has already been deleted.")
         after = {**record, "status": "trash"}
         self.ledger.modified(after)
-        return self.store.put(entity, after["id"], after)
+        self.store.put(entity, after["id"], after)
+        return record
 
     # -- variations ------------------------------------------------------------------------
     def build_variation(self, parent: dict, body: dict) -> dict:

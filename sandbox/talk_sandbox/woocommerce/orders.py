@@ -176,4 +176,4 @@ class Orders:
         if force:
             self.store.delete(ORDERS, record["id"])
             return record
-        return self.catalog.trash(ORDERS, record, "order")
+        return self.catalog.trash(ORDERS, record, "shop_order")
