@@ -21,12 +21,21 @@ class SystemClient(Protocol):
         id, the match keys and the external reference). Used once per run for first-contact
         matching; page through with the largest page size the API allows."""
 
+    def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
+        """The records whose external reference (the field the mapping's `external_reference`
+        names) is one of `global_ids`: global id -> record in native record shape, as `fetch`
+        returns it; ids with no record are absent. The write path asks after a create whose
+        outcome is unknown (`talk.http.UnknownOutcome`): did it land? Use the API's own search
+        where it has one; an entity without an external reference finds nothing."""
+
     def create(self, entity: str, record: dict) -> dict:
-        """Create the record; return it as stored (native record shape, with its new id)."""
+        """Create the record; return it as stored (native record shape, with its new id). The
+        request is sent as not safe to repeat: an answer lost on the way raises UnknownOutcome."""
 
     def update(self, entity: str, native_id: str, changes: dict, current: dict) -> dict:
         """Apply `changes` (native paths -> new values, dotted for nested: 'MailAddress.City')
-        to the record whose present state is `current`; return it as stored."""
+        to the record whose present state is `current`; return it as stored. Setting values is
+        safe to repeat, so the session retries it through 5xx and timeouts."""
 
     def close(self) -> None:
         """Release connections."""
@@ -51,4 +60,5 @@ class BatchingClient(SystemClient, Protocol):
                     ) -> tuple[list[dict | Exception], list[dict | Exception]]:
         """Create `creates` (bodies as for `create`) and apply `updates` ((native id, changes,
         current) as for `update`) in as few requests as the API allows. Returns, in the same
-        order, each record as stored or the `talk.http.ApiError` the API gave for that item."""
+        order, each record as stored or the `talk.http.ApiError` the API gave for that item. A
+        request holding a create is not repeated blindly (UnknownOutcome); one of updates only is."""
