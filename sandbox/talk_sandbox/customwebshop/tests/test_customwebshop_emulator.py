@@ -115,3 +115,17 @@ def test_load_stores_fixtures_as_given_and_the_log_sees_requests(api):
     assert api.get("/_sandbox/records/products").json() == [record]
     assert get(api, f"/products/{record['id']}").json() == record
     assert any(entry["path"].endswith(f"/products/{record['id']}") for entry in api.get("/_sandbox/log").json())
+
+
+def test_records_are_deleted_in_the_back_office_only(api):
+    order = get(api, "/orders").json()["data"][0]
+    # The API document has no DELETE: a shop owner deletes in the shop's back office, which
+    # the admin API stands in for.
+    assert api.delete(f"/api/v1/orders/{order['id']}", headers=KEY).status_code == 405
+    assert api.delete(f"/_sandbox/records/orders/{order['id']}").json() == {"entity": "orders", "id": order["id"], "deleted": True}
+    assert get(api, f"/orders/{order['id']}").json()["error"] == {"code": "not_found", "message": f"No order has id '{order['id']}'."}
+    assert order["id"] not in [o["id"] for o in get(api, "/orders").json()["data"]]
+    assert api.delete(f"/_sandbox/records/orders/{order['id']}").status_code == 404
+    customer = get(api, "/customers").json()["data"][0]["id"]
+    assert api.delete(f"/_sandbox/records/customers/{customer}").status_code == 200
+    assert get(api, f"/customers/{customer}").status_code == 404
