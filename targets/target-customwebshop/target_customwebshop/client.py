@@ -92,11 +92,22 @@ class CustomWebshopClient:
             if not cursor:
                 return
 
+    def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
+        """One list request per global id, filtered by the API (`?external_reference=`)."""
+        found: dict[str, dict] = {}
+        for global_id in dict.fromkeys(global_ids):
+            page = self.session.json("GET", f"/{_checked(entity)}", params={"external_reference": global_id, "limit": 1})
+            found.update({global_id: record for record in (page or {}).get("data") or []
+                          if record.get("external_reference") == global_id})
+        return found
+
     def create(self, entity: str, record: dict) -> dict:
         body = without_nulls(body_of(record))
         if entity == "products":
             body.setdefault("vat_rate", self.default_vat_rate)  # the Talk model carries no VAT rate
-        return self.session.json("POST", f"/{_checked(entity)}", json=body)
+        # Not safe to repeat: a lost answer raises UnknownOutcome and the write path looks
+        # for the record by its external_reference before sending it again.
+        return self.session.json("POST", f"/{_checked(entity)}", json=body, idempotent=False)
 
     def update(self, entity: str, native_id: str, changes: dict, current: dict) -> dict:
         body = patch_body(changes, current)
@@ -112,6 +123,8 @@ class CustomWebshopClient:
         fresh = self.fetch(entity, native_id)
         if fresh is None:
             raise ApiError(404, f"{entity} {native_id} was deleted in the webshop while it was being synced", "PATCH", path)
+        if all(get_path(fresh, p) == value for p, value in changes.items()):
+            return fresh  # it holds our values: our write landed and its answer was lost (a retried 5xx)
         touched = sorted(p for p in changes if get_path(fresh, p) != get_path(current, p))
         if touched:
             raise ApiError(412, f"version_conflict: {', '.join(touched)} changed in the webshop while this record "
