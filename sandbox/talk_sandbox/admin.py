@@ -30,6 +30,10 @@ class SandboxAdmin:
     def fault(self, **rule) -> None:
         self.http.post("/_sandbox/faults", json=rule).raise_for_status()
 
+    def delete_record(self, entity: str, id) -> None:
+        """Delete a record as the system's own back office would (`id` as the records listing shows it)."""
+        self.http.delete(f"/_sandbox/records/{entity}/{id}").raise_for_status()
+
     def log(self) -> list[dict]:
         return self.http.get("/_sandbox/log").json()
 

@@ -115,6 +115,11 @@ class Talk:
         response.raise_for_status()
         return response.json()
 
+    def delete_record(self, system: str, entity: str, id) -> None:
+        """Delete a record in `system` as its own back office would: "deleted in the destination"."""
+        response = httpx.delete(f"{self.urls[system]}/_sandbox/records/{entity}/{id}", timeout=30)
+        response.raise_for_status()
+
     def log(self, system: str) -> list[dict]:
         return httpx.get(f"{self.urls[system]}/_sandbox/log", timeout=60).json()
 
