@@ -9,9 +9,8 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable
 
-import httpx
 from tap_poweroffice.auth import PACING_MARGIN
-from talk.http import ApiError, ApiSession, error_detail, retry_after
+from talk.http import ApiError, ApiSession
 
 DEFAULT_BASE_URL = "https://goapi.poweroffice.net/v2"
 MAX_PAGE_SIZE = 20000  # ResourceParameters.MaxPageSize in the v2 spec
@@ -107,12 +106,15 @@ class PowerOfficeClient:
         self._token: str | None = None
         self._token_expires = 0.0
         self._contact_of: dict[str, int] = {}  # contact person id -> owning customer id
+        user_agent = config.get("user_agent") or "talk-target-poweroffice/0.1"
+        self.token_session = ApiSession(self.token_url, timeout=60, user_agent=user_agent)
         self.session = ApiSession(
             self.base_url,
             auth_headers=self._auth_headers,
             on_unauthorized=self._forget_token,
             min_interval=PACING_MARGIN / rate if rate else 0.0,
-            user_agent=config.get("user_agent") or "talk-target-poweroffice/0.1",
+            timeout=float(config.get("timeout") or 60),
+            user_agent=user_agent,
         )
 
     # -- auth ---------------------------------------------------------------------------------
@@ -125,25 +127,14 @@ class PowerOfficeClient:
         self._token = None
 
     def _renew_token(self) -> None:
-        for attempt in range(8):
-            response = httpx.post(
-                self.token_url,
-                auth=(self._application_key, self._client_key),
-                headers={"Ocp-Apim-Subscription-Key": self._subscription_key},
-                data={"grant_type": "client_credentials"},
-                timeout=60,
-            )
-            if response.status_code == 429 or response.status_code >= 500:
-                time.sleep(retry_after(response) or 0.25 * 2**attempt)
-                continue
-            if response.status_code >= 400:
-                raise ApiError(response.status_code, error_detail(response), "POST", "/OAuth/Token")
-            body = response.json()
-            lifetime = float(body.get("expires_in") or 1200)
-            self._token = body["access_token"]
-            self._token_expires = time.monotonic() + lifetime - min(60.0, lifetime * 0.1)
-            return
-        raise ApiError(429, "token endpoint kept throttling", "POST", "/OAuth/Token")
+        # A token request only reads a token: safe to repeat through the same retry policy.
+        body = self.token_session.json(
+            "POST", self.token_url, idempotent=True, auth=(self._application_key, self._client_key),
+            headers={"Ocp-Apim-Subscription-Key": self._subscription_key}, data={"grant_type": "client_credentials"},
+        ) or {}
+        lifetime = float(body.get("expires_in") or 1200)
+        self._token = body["access_token"]
+        self._token_expires = time.monotonic() + lifetime - min(60.0, lifetime * 0.1)
 
     # -- SystemClient ---------------------------------------------------------------------------
     def fetch(self, entity: str, native_id: str) -> dict | None:
@@ -167,7 +158,36 @@ class PowerOfficeClient:
                 self._contact_of[str(record["Id"])] = record["ContactId"]
             yield record
 
+    def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
+        """Customers: the API's externalImportReference filter, one request per global id.
+        Contact persons: the externalCodes filter, one request for all. Sales orders: the list
+        has no such filter, so one slim read (Id and reference, 20000 a page), then each match
+        in full. Products carry no external reference in PowerOffice: nothing to find by."""
+        wanted = list(dict.fromkeys(global_ids))
+        if entity == "customers":
+            found = {}
+            for global_id in wanted:
+                for record in self._pages("/Customers", {"externalImportReference": global_id}):
+                    found.setdefault(record.get("ExternalImportReference"), record)
+            return {g: found[g] for g in wanted if g in found}
+        if entity == "contact_persons":
+            found = {}
+            for record in self._pages("/ContactPersons", {"externalCodes": ",".join(wanted)}) if wanted else ():
+                self._contact_of[str(record["Id"])] = record["ContactId"]
+                found.setdefault(record.get("ExternalCode"), record)
+            return {g: found[g] for g in wanted if g in found}
+        if entity == "sales_orders":
+            ids = {}
+            for header in self._pages("/SalesOrders", {"Fields": "Id,ExternalImportReference"}):
+                if header.get("ExternalImportReference") in wanted:
+                    ids.setdefault(header["ExternalImportReference"], header["Id"])
+            orders = {g: self.fetch(entity, str(native_id)) for g, native_id in ids.items()}
+            return {g: order for g, order in orders.items() if order is not None}
+        return {}
+
     def create(self, entity: str, record: dict) -> dict:
+        # Every create below is a POST the session does not repeat blindly: a lost answer
+        # raises UnknownOutcome, and the write path looks for the record before sending again.
         if entity == "customers":
             return self.session.json("POST", "/Customers", json=writable(record, READ_ONLY[entity]))
         if entity == "products":
@@ -201,6 +221,7 @@ class PowerOfficeClient:
 
     def close(self) -> None:
         self.session.close()
+        self.token_session.close()
 
     # -- sales order lines ----------------------------------------------------------------------
     def _reconcile_lines(self, order_id: str, desired: list[dict], current: list[dict] | None) -> None:
