@@ -40,8 +40,8 @@ def test_a_dry_run_reports_what_it_would_do_and_writes_nothing(talk: Talk, tmp_p
 
 
 def test_a_talk_stream_from_a_file_is_created_linked_and_its_bad_record_rejected(talk: Talk, tmp_path):
-    result = run_target(talk, tmp_path, "real")
-    assert result.returncode == 3, "a rejected record is reported in the exit status"
+    result = run_target(talk, tmp_path, "real", fail_on_reject=True)
+    assert result.returncode == 3, "with fail_on_reject a rejected record is reported in the exit status"
     assert "1 record(s) rejected" in result.stderr
     emails = shopify_emails(talk)
     assert "astrid.lund@example.no" in emails and "post@havbris.example.no" in emails

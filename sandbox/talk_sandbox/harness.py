@@ -63,6 +63,13 @@ class Talk:
         self.runs.append(result)
         return result
 
+    def cli(self, *args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+        """The `talk` command, in this project."""
+        result = subprocess.run(["talk", *args], cwd=ROOT, env={**self.env, **(env or {})}, capture_output=True,
+                                text=True, timeout=timeout)
+        self.runs.append(result)
+        return result
+
     def run(self, *pipeline: str, env: dict | None = None, expect_ok: bool = True) -> subprocess.CompletedProcess:
         result = self.meltano("run", *pipeline, env=env)
         if expect_ok and result.returncode != 0:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import click
 import httpx
 
 from . import docs as flow_docs
-from .rejects import DEFAULT_PATH as DEFAULT_REJECTS, read as read_rejects
+from . import jobs
+from .rejects import DEFAULT_PATH as DEFAULT_REJECTS
 from .store import COUNTS, IdentityStore
 
 
@@ -139,16 +142,85 @@ def render_report(rows: list[dict]) -> str:
 
 
 @main.command()
-@click.option("--path", default=DEFAULT_REJECTS, envvar="TALK_REJECT_LOG", show_default=True)
-def rejects(path: str) -> None:
-    """Records that could not be synced, with their identity and reason."""
-    entries = read_rejects(path)
-    if not entries:
-        click.echo("no rejected records")
-    for e in entries:
-        source = e.get("source") or {}
-        click.echo(f"{e['at']} {e['system']}/{e['stream']} {source.get('system')}:{source.get('entity')}:{source.get('id')} "
-                   f"[{e['stage']}] {e['reason']}")
+@click.option("--store-url", envvar="TALK_STORE_URL", help="Identity store URL (default sqlite:///var/talk.db).")
+@click.option("--all", "show_all", is_flag=True, help="Dismissed rejects too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the queue as JSON (for monitoring).")
+@click.option("--dismiss", metavar="ID", help="Stop retrying this reject (or 'all').")
+@click.option("--retry", metavar="ID", help="Retry a dismissed reject again on every run (or 'all').")
+@click.option("--recreate", metavar="ID", type=int, help="A record deleted in its destination: create it again on the next run.")
+@click.option("--unlink", metavar="ID", type=int, help="A record deleted in its destination: stop syncing it there.")
+def rejects(store_url: str | None, show_all: bool, as_json: bool, dismiss: str | None, retry: str | None,
+            recreate: int | None, unlink: int | None) -> None:
+    """Records that did not sync: each is tried again on every run until it syncs or is dismissed.
+
+    The history of every reject, with the record as it was, is in the reject log
+    (var/rejects.jsonl, TALK_REJECT_LOG)."""
+    store = IdentityStore(store_url)
+    if dismiss or retry:
+        target = dismiss or retry
+        changed = store.set_reject_status(None if target == "all" else _reject_id(target), "dismissed" if dismiss else "open")
+        click.echo(f"{changed} reject(s) {'dismissed' if dismiss else 'reopened: retried on every run'}")
+        return
+    if recreate or unlink:
+        row = next((r for r in store.open_rejects(include_dismissed=True) if r["id"] == (recreate or unlink)), None)
+        if row is None or not row["global_id"] or not row["destination"]:
+            raise click.ClickException(f"no reject {recreate or unlink} with a destination record (see `talk rejects`)")
+        link = store.drop_link(row["destination"], row["talk_entity"], row["global_id"])
+        what = f"{row['talk_entity']} {row['label'] or row['global_id']}"
+        if recreate:
+            store.set_reject_status(row["id"], "open")
+            click.echo(f"{what}: unlinked from {row['destination']}; the next run creates it there again"
+                       + ("" if link else " (it was not linked)"))
+        else:
+            store.set_reject_status(row["id"], "dismissed")
+            click.echo(f"{what}: no longer synced to {row['destination']} (reject {row['id']} dismissed)")
+        return
+    rows = store.open_rejects(include_dismissed=show_all)
+    if as_json:
+        click.echo(json.dumps([{k: v for k, v in r.items() if k != "record"} for r in rows], indent=2, default=str))
+        return
+    if not rows:
+        click.echo("no open rejects" if not show_all else "no rejects")
+        return
+    click.echo(render_rejects(rows))
+
+
+def _reject_id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a reject id (see `talk rejects`) nor 'all'") from None
+
+
+def render_rejects(rows: list[dict]) -> str:
+    def when(t: float) -> str:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+    lines = [f"{'id':>5}  {'into':<14} {'entity':<9} {'record':<48} {'tries':>5}  {'first seen':<16} {'last seen':<16} reason"]
+    for r in rows:
+        record = f"{r['label'] or r['global_id'] or ''} ({r['source_system']} {r['source_entity']} {r['source_id']})"
+        into = r["destination"] or "(mapping)"
+        status = " [dismissed]" if r["status"] == "dismissed" else ""
+        lines.append(f"{r['id']:>5}  {into:<14} {r['talk_entity']:<9} {record[:48]:<48} {r['attempts']:>5}  "
+                     f"{when(r['first_seen']):<16} {when(r['last_seen']):<16} [{r['stage']}] {r['reason']}{status}")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--clear", is_flag=True, help="Empty the plan after printing it.")
+def preview(clear: bool) -> None:
+    """What dry runs planned (TARGET_<SYSTEM>_DRY_RUN=true): each record they would create,
+    link or update, named as a person knows it."""
+    from .preview import default_path, read as read_preview
+
+    path = default_path(os.environ.get("TALK_REJECT_LOG") or DEFAULT_REJECTS)
+    lines = read_preview(path)
+    if not lines:
+        click.echo("no dry run planned anything yet")
+    for line in lines:
+        click.echo(f"{line['at']} {line['text']}")
+    if clear and path.exists():
+        path.unlink()
 
 
 @main.command()
@@ -186,6 +258,36 @@ def check_webshop(url: str, api_key: str, timeout: float) -> None:
     click.echo(render(outcomes))
     if any(outcome.status == "FAIL" for outcome in outcomes):
         sys.exit(1)
+
+
+# -- jobs ----------------------------------------------------------------------------------------
+@main.command("run")
+@click.argument("names", nargs=-1, required=True, metavar="JOB [JOB...]")
+@click.option("--fail-on-reject", is_flag=True, envvar="TALK_FAIL_ON_REJECT", show_envvar=True,
+              help="Exit with status 3 when records were rejected in this run (they are in the reject log either way).")
+@click.option("--full-refresh", is_flag=True, help="Read everything again, ignoring saved bookmarks.")
+@click.option("--force", is_flag=True, help="Run even though Meltano still marks a killed earlier run as running.")
+@click.option("--no-state-update", is_flag=True, help="Do not save bookmarks (a trial run).")
+@click.option("--environment", help="Meltano environment (default: meltano.yml's default_environment).")
+@click.option("--store-url", envvar="TALK_STORE_URL", help="Identity store URL (default sqlite:///var/talk.db).")
+def run_job(names: tuple[str, ...], fail_on_reject: bool, full_refresh: bool, force: bool, no_state_update: bool,
+            environment: str | None, store_url: str | None) -> None:
+    """Run Meltano jobs (`meltano run JOB`), each in a Meltano run directory of its own so that
+    jobs can run at the same time, then print per pipeline and entity what they created,
+    updated, left unchanged, linked, skipped and rejected.
+
+    A job runs all its pipelines even when one rejected records. Exit status: 0; 3 when
+    records were rejected and --fail-on-reject (or TALK_FAIL_ON_REJECT=true) is given;
+    Meltano's own status when a pipeline failed.
+    """
+    flags = {"--full-refresh": full_refresh, "--force": force, "--no-state-update": no_state_update}
+    meltano_options = tuple(flag for flag, given in flags.items() if given)
+    result = jobs.run_jobs(names, meltano_options, ("--environment", environment) if environment else (), store_url)
+    click.echo(f"\ntalk run {' '.join(names)}")
+    click.echo(render_report(result.rows))
+    for line in result.verdict():
+        click.echo(line)
+    sys.exit(result.exit_status(fail_on_reject))
 
 
 if __name__ == "__main__":

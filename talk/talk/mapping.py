@@ -16,7 +16,7 @@ import yaml
 
 from . import model
 from .paths import get_parts, get_path, set_path
-from .transforms import TRANSFORMS, Context, Links, MappingError
+from .transforms import TRANSFORMS, Context, Links, MappingError, normalise_id
 
 BUILTIN_DIR = Path(__file__).parent / "mappings"
 
@@ -92,11 +92,12 @@ class EntityMapping:
     # Records of this entity are read out of another stream's records (a guest order's buyer
     # out of the order): {stream: ..., when: {native path: value}}.
     read_from: dict[str, Any] = field(default_factory=dict)
+    id_normalise: str | None = None  # "email": ids that are e-mail addresses compare case-blind
     _inbound_rules: list[Rule] | None = field(default=None, repr=False)
 
     def native_id(self, record: dict) -> str | None:
         value = get_path(record, self.id_path)
-        return None if value is None else str(value)
+        return None if value is None else normalise_id(value, self.id_normalise)
 
     def native_updated_at(self, record: dict) -> str | None:
         return get_path(record, self.updated_at) if self.updated_at else None
@@ -330,6 +331,7 @@ def parse(raw: dict) -> SystemMapping:
             link_extra=spec.get("link_extra", {}),
             requires=spec.get("requires", {}),
             read_from=spec.get("read_from", {}),
+            id_normalise=spec.get("id_normalise"),
         )
     return SystemMapping(system=system, title=raw.get("title", system), entities=entities)
 

@@ -38,6 +38,12 @@ COMMON = {
         "items": {"type": "string"},
         "description": "properties the source holds in several places that disagree; rewritten there next time",
     },
+    "retry_for": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "re-sent from the retry queue for these destination systems only (a record "
+                       "that did not sync there on an earlier run); every other target ignores it",
+    },
     "settled": {
         "type": "boolean",
         "description": "unchanged since the last sync; sent only because a flow creates it in a system "

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
+from .locks import IdentityLocks
 from .merge import PENDING
 
 DEFAULT_URL = "sqlite:///var/talk.db"
@@ -41,7 +42,10 @@ links = sa.Table(
     sa.Column("extra", sa.Text, nullable=True),
     sa.Column("linked_at", sa.Float, nullable=False),
 )
-sa.Index("links_by_global", links.c.global_id, links.c.system, links.c.talk_entity)
+# One native record per system and Talk entity for a global id (the primary key already gives
+# one global id per native record): two jobs that create the same record at once cannot both
+# link theirs.
+sa.Index("links_by_global", links.c.global_id, links.c.system, links.c.talk_entity, unique=True)
 
 shadows = sa.Table(
     "shadows",
@@ -61,6 +65,31 @@ match_keys = sa.Table(
     sa.Column("talk_entity", sa.String(20), primary_key=True),
     sa.Column("key", sa.String(300), primary_key=True),
     sa.Column("global_id", sa.String(64), nullable=False),
+)
+
+# The retry queue: a record that did not sync, per destination and source record, until it
+# syncs or a person dismisses it. Meltano's bookmark moves past a rejected record, so this
+# table, not the bookmark, is what brings it back (mapper-talk re-emits open rejects of its
+# source system on every run). `destination` is "" for a record the mapper could not map.
+rejects = sa.Table(
+    "rejects",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("destination", sa.String(40), nullable=False),
+    sa.Column("source_system", sa.String(40), nullable=False),
+    sa.Column("source_entity", sa.String(60), nullable=False),
+    sa.Column("source_id", sa.String(200), nullable=False),
+    sa.Column("talk_entity", sa.String(20), nullable=False),
+    sa.Column("global_id", sa.String(64), nullable=True),
+    sa.Column("label", sa.String(300), nullable=True),  # the record as a person knows it
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("record", sa.Text, nullable=True),  # Talk record (target) or native record (mapper)
+    sa.Column("attempts", sa.Integer, nullable=False, default=1),
+    sa.Column("first_seen", sa.Float, nullable=False),
+    sa.Column("last_seen", sa.Float, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False, default="open"),  # open | dismissed
+    sa.UniqueConstraint("destination", "source_system", "source_entity", "source_id", name="one_reject_per_record"),
 )
 
 runs = sa.Table(
@@ -125,14 +154,22 @@ class IdentityStore:
             connect_args={"timeout": 60} if is_sqlite else {},
             pool_pre_ping=not is_sqlite,
         )
+        # Read-modify-write transactions (merging link extras and pending marks) must not lose
+        # a concurrent writer's commit. PostgreSQL: SELECT ... FOR UPDATE. SQLite ignores FOR
+        # UPDATE and fails a deferred transaction that turns into a writer after another
+        # commit, so its writes take the write lock up front (BEGIN IMMEDIATE) on an engine of
+        # their own, while reads stay deferred and never wait.
+        self.writer = sa.create_engine(self.url, connect_args={"timeout": 60, "isolation_level": None}) if is_sqlite else self.engine
         if is_sqlite:
-            @sa.event.listens_for(self.engine, "connect")
-            def _pragmas(dbapi_connection, _record):  # noqa: ANN001
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                cursor.close()
+            for engine in (self.engine, self.writer):
+                sa.event.listen(engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.writer, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        self.locks = IdentityLocks(self)
         metadata.create_all(self.engine)
+
+    def _write(self):
+        """A write transaction (see __init__)."""
+        return self.writer.begin()
 
     def _insert(self, table: sa.Table):
         if self.engine.dialect.name == "postgresql":
@@ -194,7 +231,7 @@ class IdentityStore:
         rows = [_link_row(r) for r in rows]
         if not rows:
             return
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(self._upsert(links, LINK_KEY), rows)
 
     def link(self, system: str, entity: str, native_id: str, global_id: str, talk_entity: str, extra: dict | None = None) -> None:
@@ -204,7 +241,7 @@ class IdentityStore:
         """Two global ids turned out to be one record: move everything of `from_id` onto `into_id`."""
         if from_id == into_id:
             return
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(links.update().where(links.c.global_id == from_id).values(global_id=into_id))
             conn.execute(match_keys.update().where(match_keys.c.global_id == from_id).values(global_id=into_id))
             existing = {
@@ -240,7 +277,7 @@ class IdentityStore:
         rows = [{"talk_entity": talk_entity, "key": k, "global_id": g} for k, g in pairs]
         if not rows:
             return
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(self._insert_new(match_keys, ["talk_entity", "key"]), rows)
 
     # -- shadows ---------------------------------------------------------------------------------
@@ -265,31 +302,138 @@ class IdentityStore:
         return out
 
     def save_shadow(self, global_id: str, system: str, talk_entity: str, data: dict, native_updated_at: str | None = None) -> None:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(self._upsert(shadows, SHADOW_KEY), [_shadow_row(global_id, system, talk_entity, data, native_updated_at)])
 
     def commit_sync(self, *, link_rows: list[dict], shadow_rows: list[dict], match_rows: list[tuple[str, str, str]] = (),
-                    owed: dict[str, set[str]] | None = None) -> None:
-        """Links and shadows of one synced record, in one transaction; `owed` (system -> properties)
-        marks properties pending in the shadows of the record's other linked systems."""
-        with self.engine.begin() as conn:
+                    owed: dict[str, set[str]] | None = None, retire_keys: tuple[str, str, set[str]] | None = None) -> None:
+        """Links and shadows of one synced record, in one transaction.
+
+        Another job may have committed for the same record since this one read it, so rows are
+        merged, not replaced: a link keeps the extras it had (a Shopify variant id) unless this
+        commit gives new values; a shadow row may say `seen_pending` (the pending marks it was
+        planned with), and marks added by others since then are kept. `owed` (system ->
+        properties) marks properties pending in the shadows of the record's other linked
+        systems. `retire_keys` (talk entity, global id, the record's keys now) removes match
+        keys of the record that no longer hold (an old e-mail)."""
+        with self._write() as conn:
             for system, props in (owed or {}).items():
                 g = shadow_rows[0]["global_id"]  # the synced record's
-                row = conn.execute(sa.select(shadows.c.data).where(shadows.c.global_id == g, shadows.c.system == system)
-                                   .with_for_update()).first()
-                if row is None:
+                data = self._shadow_for_update(conn, g, system)
+                if data is None:
                     continue
-                data = json.loads(row.data)
                 data[PENDING] = sorted(set(data.get(PENDING, ())) | set(props))
                 conn.execute(shadows.update().where(shadows.c.global_id == g, shadows.c.system == system)
                              .values(data=json.dumps(data, sort_keys=True, default=str), hash=state_hash(data)))
             if link_rows:
-                conn.execute(self._upsert(links, LINK_KEY), [_link_row(r) for r in link_rows])
+                conn.execute(self._upsert(links, LINK_KEY), [self._merged_link(conn, r) for r in link_rows])
             if shadow_rows:
-                conn.execute(self._upsert(shadows, SHADOW_KEY), [_shadow_row(**r) for r in shadow_rows])
+                conn.execute(self._upsert(shadows, SHADOW_KEY), [self._merged_shadow(conn, r) for r in shadow_rows])
             if match_rows:
                 conn.execute(self._insert_new(match_keys, ["talk_entity", "key"]),
                              [{"talk_entity": e, "key": k, "global_id": g} for e, k, g in match_rows])
+            if retire_keys:
+                talk_entity, g, keep = retire_keys
+                conn.execute(match_keys.delete().where(match_keys.c.talk_entity == talk_entity, match_keys.c.global_id == g,
+                                                       match_keys.c.key.not_in(list(keep) or [""])))
+
+    def _shadow_for_update(self, conn: sa.Connection, global_id: str, system: str) -> dict | None:
+        row = conn.execute(sa.select(shadows.c.data).where(shadows.c.global_id == global_id, shadows.c.system == system)
+                           .with_for_update()).first()
+        return json.loads(row.data) if row else None
+
+    def _merged_link(self, conn: sa.Connection, row: dict) -> dict:
+        current = conn.execute(sa.select(links.c.extra).where(
+            links.c.system == row["system"], links.c.entity == row["entity"], links.c.native_id == str(row["native_id"])
+        ).with_for_update()).scalar()
+        if current:
+            given = {k: v for k, v in (row.get("extra") or {}).items() if v is not None}
+            row = {**row, "extra": {**json.loads(current), **given}}
+        return _link_row(row)
+
+    def _merged_shadow(self, conn: sa.Connection, row: dict) -> dict:
+        row = dict(row)
+        seen = row.pop("seen_pending", None)
+        if seen is not None:
+            current = self._shadow_for_update(conn, row["global_id"], row["system"])
+            added_since = set((current or {}).get(PENDING, ())) - set(seen)
+            if added_since:
+                data = dict(row["data"])
+                data[PENDING] = sorted(set(data.get(PENDING, ())) | added_since)
+                row["data"] = data
+        return _shadow_row(**row)
+
+    # -- the retry queue (rejects) ---------------------------------------------------------------
+    def open_reject(self, *, destination: str, source: dict, talk_entity: str, global_id: str | None, stage: str,
+                    reason: str, record: dict | None, label: str | None = None) -> None:
+        """Record (or count again) a record that did not sync into `destination`."""
+        now = time.time()
+        row = dict(destination=destination, source_system=source["system"], source_entity=source["entity"],
+                   source_id=str(source["id"]), talk_entity=talk_entity, global_id=global_id, label=label, stage=stage,
+                   reason=reason, record=json.dumps(record, default=str) if record is not None else None,
+                   attempts=1, first_seen=now, last_seen=now, status="open")
+        statement = self._insert(rejects).values(row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["destination", "source_system", "source_entity", "source_id"],
+            set_=dict(talk_entity=statement.excluded.talk_entity, global_id=statement.excluded.global_id,
+                      label=statement.excluded.label, stage=statement.excluded.stage, reason=statement.excluded.reason,
+                      record=statement.excluded.record, last_seen=statement.excluded.last_seen,
+                      attempts=rejects.c.attempts + 1))
+        with self._write() as conn:
+            conn.execute(statement)
+
+    def close_rejects(self, destination: str, source_keys: Iterable[tuple[str, str, str]]) -> int:
+        """The records (source system, entity, id) synced into `destination`: off the queue."""
+        keys = [(s, e, str(i)) for s, e, i in source_keys]
+        if not keys:
+            return 0
+        closed = 0
+        with self._write() as conn:
+            for start in range(0, len(keys), 300):
+                condition = sa.tuple_(rejects.c.source_system, rejects.c.source_entity, rejects.c.source_id).in_(keys[start:start + 300])
+                closed += conn.execute(rejects.delete().where(rejects.c.destination == destination, condition)).rowcount
+        return closed
+
+    def open_rejects(self, *, destination: str | None = None, source_system: str | None = None,
+                     include_dismissed: bool = False) -> list[dict]:
+        query = sa.select(rejects).order_by(rejects.c.id)
+        if destination is not None:
+            query = query.where(rejects.c.destination == destination)
+        if source_system is not None:
+            query = query.where(rejects.c.source_system == source_system)
+        if not include_dismissed:
+            query = query.where(rejects.c.status == "open")
+        with self.engine.connect() as conn:
+            return [{**r, "record": json.loads(r["record"]) if r["record"] else None}
+                    for r in conn.execute(query).mappings()]
+
+    def refresh_reject_records(self, source_system: str, source_entity: str, source_id: str, record: dict,
+                               destinations: Iterable[str]) -> None:
+        """The source record was read again: queued copies of it become this newer version."""
+        with self._write() as conn:
+            conn.execute(rejects.update().where(
+                rejects.c.source_system == source_system, rejects.c.source_entity == source_entity,
+                rejects.c.source_id == str(source_id), rejects.c.destination.in_(list(destinations)),
+            ).values(record=json.dumps(record, default=str)))
+
+    def set_reject_status(self, reject_id: int | None, status: str) -> int:
+        """Dismiss (or reopen) one queued reject, or every one when `reject_id` is None."""
+        query = rejects.update().values(status=status)
+        if reject_id is not None:
+            query = query.where(rejects.c.id == reject_id)
+        with self._write() as conn:
+            return conn.execute(query).rowcount
+
+    def drop_link(self, system: str, talk_entity: str, global_id: str) -> Link | None:
+        """Forget that `system` holds the record (deleted there): its link and shadow go."""
+        link = self.link_for(system, talk_entity, global_id)
+        if link is None:
+            return None
+        with self._write() as conn:
+            conn.execute(links.delete().where(links.c.system == system, links.c.entity == link.entity,
+                                              links.c.native_id == link.native_id))
+            conn.execute(shadows.delete().where(shadows.c.global_id == global_id, shadows.c.system == system))
+        return link
 
     # -- runs ------------------------------------------------------------------------------------
     def record_run(self, run_id: str, source: str, destination: str, counts: dict[str, dict[str, int]], dry_run: bool = False) -> None:
@@ -299,7 +443,7 @@ class IdentityStore:
             for entity, c in counts.items()
         ]
         if rows:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 conn.execute(runs.insert(), rows)
 
     def last_runs(self, limit: int = 50) -> list[dict]:
@@ -317,6 +461,13 @@ class IdentityStore:
 COUNTS = ("created", "updated", "unchanged", "linked", "skipped", "rejected")
 LINK_KEY = ["system", "entity", "native_id"]
 SHADOW_KEY = ["global_id", "system"]
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 def _link_row(row: dict) -> dict:

@@ -29,7 +29,8 @@ from .mapping import EntityMapping, SystemMapping, load as load_mapping
 from .matching import match_keys
 from .paths import get_path, set_path
 from .rejects import RejectLog
-from .store import IdentityStore
+from .preview import Preview
+from .store import IdentityStore, Link
 from .transforms import MappingError
 
 log = logging.getLogger("talk.sync")
@@ -40,12 +41,20 @@ PROGRESS_EVERY = 250  # records between progress lines in the target's log
 CREATE_ATTEMPTS = 3
 
 
+PLANNED_ID = "0"  # the native id a dry run gives a record it would create (a number, for APIs that want one)
+
+
+class DeletedInDestination(MappingError):
+    """The linked destination record is gone: a person decides (recreate it, or unlink)."""
+
+
 class StoreLinks:
     """Link look-ups for transforms, against the store, cached for the run."""
 
     def __init__(self, store: IdentityStore):
         self.store = store
         self.native_cache: dict[tuple, str | None] = {}
+        self.planned: set[tuple[str, str, str]] = set()  # (system, talk entity, global id), dry runs only
 
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str | None:
         streams = [stream] if stream else [e.stream for e in load_mapping(system).for_talk(talk_entity)]
@@ -65,8 +74,14 @@ class StoreLinks:
                 link = None
             if link:
                 value = link.extra.get(key) if key else link.native_id
+            elif (system, talk_entity, global_id) in self.planned:
+                value = PLANNED_ID
             self.native_cache[cache_key] = value
         return self.native_cache[cache_key]
+
+    def plan(self, system: str, talk_entity: str, global_id: str) -> None:
+        """A dry run would create this record: what refers to it is planned, not rejected."""
+        self.planned.add((system, talk_entity, global_id))
 
     def related(self, system: str, global_id: str, prop: str) -> str | None:
         """A property of the record as `system` holds it (from its shadow): e.g. the
@@ -77,6 +92,27 @@ class StoreLinks:
     def forget(self, system: str, talk_entity: str, global_id: str) -> None:
         for key in [k for k in self.native_cache if k[:3] == (system, talk_entity, global_id)]:
             del self.native_cache[key]
+
+
+# Marks mapper-talk puts on a record for one run only; not kept in the retry queue.
+RUN_MARKS = ("settled", "retry_for")
+
+
+def describe(talk_entity: str, record: dict) -> str:
+    """A record as a person knows it: a customer by name and e-mail, a product by SKU and name,
+    an order by number."""
+    if talk_entity == "customer":
+        name = (record.get("kind") == "organisation" and record.get("name")) or " ".join(
+            p for p in (record.get("first_name"), record.get("last_name")) if p)
+        parts = [name, f"<{record['email']}>" if record.get("email") else "",
+                 f"org. no. {record['organisation_number']}" if record.get("organisation_number") else ""]
+    elif talk_entity == "product":
+        parts = [f"SKU {record['sku']}" if record.get("sku") else "", f"'{record['name']}'" if record.get("name") else ""]
+    else:
+        number = record.get("number") or record.get("reference")
+        parts = [f"order {number}" if number else f"order {record.get('id')}",
+                 f"{len(record.get('lines') or [])} line(s)"]
+    return " ".join(p for p in parts if p) or str(record.get("id"))
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -107,8 +143,14 @@ class Write:
 
 class Syncer:
     def __init__(self, system: str, client: SystemClient, store: IdentityStore, rejects: RejectLog,
-                 dry_run: bool = False, create_from: list[str] | None = None):
+                 dry_run: bool = False, create_from: list[str] | None = None, on_deleted: str = "reject",
+                 preview: Preview | None = None):
         self.system = system
+        self.on_deleted = on_deleted
+        self.preview = preview
+        # Records of this destination waiting in the retry queue: a record that syncs leaves it.
+        self.queued: set[tuple[str, str, str]] = set() if dry_run else {
+            (r["source_system"], r["source_entity"], r["source_id"]) for r in store.open_rejects(destination=system, include_dismissed=True)}
         self.client = client
         self.store = store
         self.rejects = rejects
@@ -164,28 +206,30 @@ class Syncer:
                 outcomes[n] = "rejected"
             else:
                 valid.append(n)
-        present = self._prefetch(talk_entity, [records[n] for n in valid])
-        for n in valid:
-            try:
-                planned = self._plan(talk_entity, records[n], present)
-            except FatalApiError:
-                raise  # wrong credentials, API unreachable: no record can get past it
-            except Exception as exc:  # noqa: BLE001 - one record's failure rejects that record only
-                self._reject_error(talk_entity, records[n], exc)
-                planned = "rejected"
-            if isinstance(planned, Write):
-                plans[n] = planned
-            else:
-                outcomes[n] = planned
-        for n, result in self._perform(list(plans.values()), keys=list(plans)):
-            write = plans[n]
-            if isinstance(result, Exception):
-                self._reject_error(talk_entity, write.record, result)
-                outcomes[n] = "rejected"
-                continue
-            self._commit(write.entity, write.record, result, new_link=write.new_link, source_shadow=write.source_shadow,
-                         destination_shadow=write.destination_shadow, pending=write.pending)
-            outcomes[n] = write.outcome
+        # From look-up to link, no other job may find-or-create these identities here.
+        with self.store.locks.hold(() if self.dry_run else self._lock_keys(talk_entity, [records[n] for n in valid])):
+            present = self._prefetch(talk_entity, [records[n] for n in valid])
+            for n in valid:
+                try:
+                    planned = self._plan(talk_entity, records[n], present)
+                except FatalApiError:
+                    raise  # wrong credentials, API unreachable: no record can get past it
+                except Exception as exc:  # noqa: BLE001 - one record's failure rejects that record only
+                    self._reject_error(talk_entity, records[n], exc)
+                    planned = "rejected"
+                if isinstance(planned, Write):
+                    plans[n] = planned
+                else:
+                    outcomes[n] = planned
+            for n, result in self._perform(list(plans.values()), keys=list(plans)):
+                write = plans[n]
+                if isinstance(result, Exception):
+                    self._reject_error(talk_entity, write.record, result)
+                    outcomes[n] = "rejected"
+                    continue
+                self._commit(write, result)
+                outcomes[n] = write.outcome
+        self._leave_queue(records, outcomes)
         for record, outcome in zip(records, outcomes):
             source = record.get("source") or {}
             self.counts[(source.get("system", "?"), talk_entity)][outcome] += 1
@@ -193,6 +237,25 @@ class Syncer:
             if self.processed % PROGRESS_EVERY == 0:
                 log.info("%s: %d records processed so far: %s", self.system, self.processed, self.progress())
         return outcomes
+
+    def _lock_keys(self, talk_entity: str, records: list[dict]) -> list[str]:
+        keys = []
+        for record in records:
+            keys.append(f"{self.system}/{talk_entity}/id:{record['id']}")
+            keys += [f"{self.system}/{talk_entity}/{key}" for key in match_keys(talk_entity, record)]
+        return keys
+
+    def _leave_queue(self, records: list[dict], outcomes: list[str | None]) -> None:
+        """Records that synced (or were settled without a write) are off the retry queue."""
+        done = []
+        for record, outcome in zip(records, outcomes):
+            source = record.get("source") or {}
+            key = (source.get("system"), source.get("entity"), str(source.get("id")))
+            if outcome != "rejected" and key in self.queued:
+                done.append(key)
+                self.queued.discard(key)
+        if done:
+            self.store.close_rejects(self.system, done)
 
     def progress(self) -> str:
         totals: dict[str, int] = defaultdict(int)
@@ -209,8 +272,16 @@ class Syncer:
         return problems + model.REQUIRED[talk_entity](record)
 
     def reject(self, talk_entity: str, record: dict, reason: str, stage: str) -> None:
+        record = {k: v for k, v in record.items() if k not in RUN_MARKS}
         self.rejects.add(stage=stage, system=self.system, stream=talk_entity, reason=reason,
                          record_id=record.get("id"), source=record.get("source"), record=record)
+        source = record.get("source") or {}
+        if self.dry_run or not source.get("system"):
+            return  # a preview writes nothing; a record without a source cannot be read again
+        self.store.open_reject(destination=self.system, source=source, talk_entity=talk_entity,
+                               global_id=record.get("id"), stage=stage, reason=self.rejects.scrub(reason),
+                               record=record, label=describe(talk_entity, record))
+        self.queued.add((source["system"], source["entity"], str(source["id"])))
 
     def _reject_error(self, talk_entity: str, record: dict, exc: Exception) -> None:
         if isinstance(exc, (ApiError, MappingError)):
@@ -259,11 +330,9 @@ class Syncer:
         if link:
             entity = self.mapping.entities[link.entity]
             current = self._fetch(entity, link.native_id, present)
-            if current is None:
-                # Deleted in the destination: we never delete, and we do not resurrect either.
-                log.warning("%s %s was deleted in %s; not recreated", talk_entity, link.native_id, self.system)
-                return "skipped"
-        else:
+            if current is None and self._deleted(talk_entity, record, link):
+                link, first_contact = None, True  # recreate: as if it had never been there
+        if not link:
             entity = self._entity_for_new(talk_entity, record)
             if entity is None:
                 return "skipped"
@@ -290,6 +359,28 @@ class Syncer:
                     g = other
         return self._plan_update(entity, record, current, first_contact)
 
+    def _deleted(self, talk_entity: str, record: dict, link: Link) -> bool:
+        """The linked record is gone from the destination. By default that waits for a person
+        (an open reject saying what to do); `on_deleted` can recreate it or forget the link.
+        Returns whether to recreate."""
+        where = f"{self.system} {link.entity} {link.native_id}"
+        if self.on_deleted == "recreate":
+            if not self.dry_run:
+                self.store.drop_link(self.system, talk_entity, record["id"])
+                self.links.forget(self.system, talk_entity, record["id"])
+            log.info("%s %s was deleted in %s; creating it again (on_deleted: recreate)",
+                     talk_entity, describe(talk_entity, record), where)
+            return True
+        if self.on_deleted == "unlink":
+            if not self.dry_run:
+                self.store.drop_link(self.system, talk_entity, record["id"])
+                self.links.forget(self.system, talk_entity, record["id"])
+            raise DeletedInDestination(f"was deleted in {where}; unlinked (on_deleted: unlink): it is no longer synced there")
+        raise DeletedInDestination(
+            f"was deleted in {where}. Talk never recreates a deleted record on its own: "
+            f"`talk rejects --recreate ID` creates it again, `talk rejects --unlink ID` stops syncing it to {self.system} "
+            f"(or set on_deleted: recreate | unlink on target-{self.system})")
+
     def _entity_for_new(self, talk_entity: str, record: dict) -> EntityMapping | None:
         for entity in self.mapping.for_talk(talk_entity):
             if entity.create and entity.accepts(record):
@@ -297,6 +388,15 @@ class Syncer:
         return None
 
     def _find_existing(self, entity: EntityMapping, record: dict) -> dict | None:
+        # Another job may have created and linked this identity since this run read the
+        # destination's index: the store knows (this target holds the identity's lock now).
+        other = self.store.match(entity.talk, match_keys(entity.talk, record))
+        if other and other != record["id"]:
+            link = self.store.link_for(self.system, entity.talk, other)
+            if link and link.entity == entity.stream:
+                found = self.client.fetch(entity.stream, link.native_id)
+                if found is not None:
+                    return found
         index = self._index(entity)
         found = index.get(f"ref:{record['id']}")
         if found is None:
@@ -326,7 +426,8 @@ class Syncer:
         if entity.external_reference:
             native[entity.external_reference] = record["id"]
         if self.dry_run:
-            log.info("dry run: would create %s %s in %s", entity.talk, record["id"], self.system)
+            self.links.plan(self.system, entity.talk, record["id"])
+            self._preview("create", entity, record)
             return "created"
         body: dict = {}
         for path, value in native.items():
@@ -356,9 +457,30 @@ class Syncer:
             changes[entity.external_reference] = g
         outcome = "linked" if first_contact else "updated" if changes else "unchanged"
         if self.dry_run:
-            return "updated" if changes else outcome
+            if first_contact or changes:
+                self._preview("link" if first_contact else "update", entity, record, current, sorted(changes))
+            return outcome
         return Write(entity, record, outcome=outcome, new_link=first_contact, current=current, changes=changes,
                      source_shadow=source_shadow, destination_shadow=destination_shadow, pending=pending)
+
+    def _preview(self, action: str, entity: EntityMapping, record: dict, current: dict | None = None,
+                 changes: list[str] = ()) -> None:
+        """One line of a dry run's plan, naming the record as a person knows it."""
+        source = record.get("source") or {}
+        line = {"action": action, "system": self.system, "entity": entity.talk, "record": describe(entity.talk, record),
+                "global_id": record["id"], "source": f"{source.get('system')} {source.get('entity')} {source.get('id')}"}
+        if current is not None:
+            line["existing"] = f"{entity.stream} {entity.native_id(current)}"
+        if changes:
+            line["properties"] = changes
+        text = {"create": "would create {entity} {record} in {system} (from {source})",
+                "link": "would link {entity} {record} (from {source}) to the existing {system} {existing}",
+                "update": "would update {entity} {record} in {system} {existing}"}[action].format(**line)
+        if changes:
+            text += f": {', '.join(changes)}"
+        log.info("dry run: %s", text)
+        if self.preview is not None:
+            self.preview.add({**line, "text": text})
 
     # -- writing ---------------------------------------------------------------------------------
     def _perform(self, writes: list["Write"], keys: list) -> list[tuple[Any, dict | Exception]]:
@@ -454,11 +576,12 @@ class Syncer:
                 found[record["id"]] = native
         return found
 
-    def _commit(self, entity: EntityMapping, record: dict, stored: dict, new_link: bool,
-                source_shadow: dict | None, destination_shadow: dict | None = None, pending: set[str] = frozenset()) -> None:
+    def _commit(self, write: "Write", stored: dict) -> None:
         """Link, and the two shadows: what the destination now holds, and what the source holds
         plus the properties still pending for it (changed here, not yet carried back). Other
         systems linked to the record are told what they now owe."""
+        entity, record, new_link = write.entity, write.record, write.new_link
+        source_shadow, destination_shadow, pending = write.source_shadow, write.destination_shadow, write.pending
         g = record["id"]
         source = record["source"]
         # The source's own link: the mapper resolved it but leaves storing it to the write
@@ -476,16 +599,21 @@ class Syncer:
         owed = set(pending) | still_pending | set(record.get("stale") or ())
         if owed:
             incoming[merge.PENDING] = sorted(owed)
+        # Each shadow row says which pending marks this sync was planned with: marks another
+        # job added since are kept (IdentityStore.commit_sync).
         shadow_rows = [
             dict(global_id=g, system=self.system, talk_entity=entity.talk, data=stored_talk,
-                 native_updated_at=entity.native_updated_at(stored)),
+                 native_updated_at=entity.native_updated_at(stored),
+                 seen_pending=(destination_shadow or {}).get(merge.PENDING, [])),
             dict(global_id=g, system=source["system"], talk_entity=entity.talk, data=incoming,
-                 native_updated_at=source.get("updated_at")),
+                 native_updated_at=source.get("updated_at"), seen_pending=(source_shadow or {}).get(merge.PENDING, [])),
         ]
+        keys_now = set(match_keys(entity.talk, stored_talk)) | set(match_keys(entity.talk, incoming))
         keys = [(entity.talk, key, g) for key in match_keys(entity.talk, stored_talk)]
         moved = merge.changed(incoming, source_shadow, incoming) | merge.changed(stored_talk, destination_shadow, stored_talk)
         owed_elsewhere = self._owed_elsewhere(entity.talk, g, {source["system"], self.system}, moved - {merge.PENDING}, stored_talk)
-        self.store.commit_sync(link_rows=link_rows, shadow_rows=shadow_rows, match_rows=keys, owed=owed_elsewhere)
+        self.store.commit_sync(link_rows=link_rows, shadow_rows=shadow_rows, match_rows=keys, owed=owed_elsewhere,
+                               retire_keys=(entity.talk, g, keys_now))
 
     def _owed_elsewhere(self, talk_entity: str, g: str, synced: set[str], moved: set[str], now: dict) -> dict[str, set[str]]:
         """A value that just moved between two systems is owed by every other system linked to

@@ -17,6 +17,7 @@ from singer_sdk.target_base import Target
 
 from . import model
 from .client import SystemClient
+from .preview import Preview, default_path as preview_path
 from .rejects import RejectLog
 from .store import IdentityStore
 from .settings import STORE_SETTINGS
@@ -31,8 +32,13 @@ COMMON_SETTINGS = th.PropertiesList(
     th.Property("create_from", th.ArrayType(th.StringType), description="Source systems (or "
                 "'system:entity') whose new records this target creates. Default: the documented "
                 "flows' directions (talk/flows.yml)."),
-    th.Property("fail_on_reject", th.BooleanType, default=True, description="Exit with status 3 "
-                "after the run when any record was rejected (all others are still synced)."),
+    th.Property("fail_on_reject", th.BooleanType, default=False, description="Exit with status 3 "
+                "after the run when any record was rejected (all others are still synced). Off by "
+                "default: rejects wait in the retry queue (`talk rejects`) and a job goes on to its "
+                "next pipeline; `talk run JOB --fail-on-reject` fails a scheduled job instead."),
+    th.Property("on_deleted", th.StringType, default="reject", allowed_values=["reject", "recreate", "unlink"],
+                description="A linked record deleted in this system: 'reject' waits for a person (an open "
+                "reject says what to do), 'recreate' creates it again, 'unlink' stops syncing it here."),
     th.Property("unknown_streams", th.StringType, default="fail", allowed_values=["fail", "reject"],
                 description="A stream that is not a Talk-model stream (customer, product, order): "
                 "'fail' stops at its SCHEMA message (the usual cause is a pipeline without mapper-talk); "
@@ -58,8 +64,11 @@ class TalkSink(TalkTargetSink):
     link is found again by its external reference, so a killed run leaves nothing half-linked."""
 
     def process_record(self, record: dict, context: dict) -> None:
+        syncer = self.talk_target.syncer
+        if record.get("retry_for") and syncer.system not in record["retry_for"]:
+            return  # re-sent from the retry queue for another destination
         record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
-        self.talk_target.syncer.submit(self.stream_name, record)
+        syncer.submit(self.stream_name, record)
 
 
 class UnknownStreamSink(TalkTargetSink):
@@ -109,15 +118,24 @@ class TalkTarget(Target):
         if not hasattr(self, "_syncer"):
             secrets = [str(self.config.get(k)) for k in self.secret_settings if self.config.get(k)]
             self._rejects = RejectLog(self.config.get("reject_log"), secrets=secrets)
+            dry_run = bool(self.config.get("dry_run"))
             self._syncer = Syncer(
                 self.system,
                 self.make_client(),
                 IdentityStore(self.config.get("store_url")),
                 self._rejects,
-                dry_run=bool(self.config.get("dry_run")),
+                dry_run=dry_run,
                 create_from=self.config.get("create_from"),
+                on_deleted=self.config.get("on_deleted") or "reject",
+                preview=Preview(preview_path(self._rejects.path)) if dry_run else None,
             )
         return self._syncer
+
+    def _write_state_message(self, state: dict) -> None:
+        # A dry run is a preview, not a run: the bookmark stays where the last real run left it,
+        # so the first real sync reads everything the preview planned.
+        if not self.config.get("dry_run"):
+            super()._write_state_message(state)
 
     def drain_all(self, *, is_endofpipe: bool = False) -> None:
         # Records waiting for their batch are written before the state that covers them.
@@ -134,13 +152,16 @@ class TalkTarget(Target):
         by_source: dict[str, dict[str, dict[str, int]]] = {}
         for (source, entity), counts in syncer.counts.items():
             by_source.setdefault(source, {})[entity] = dict(counts)
-        for source, counts in by_source.items():
-            syncer.store.record_run(run_id, source, self.system, counts, dry_run=syncer.dry_run)
+        if not syncer.dry_run:  # a preview writes nothing into the store
+            for source, counts in by_source.items():
+                syncer.store.record_run(run_id, source, self.system, counts)
         summary = {"destination": self.system, "dry_run": syncer.dry_run, "counts": by_source,
                    "rejected": syncer.rejects.count, "reject_log": str(syncer.rejects.path)}
+        if syncer.preview is not None:
+            summary["preview"] = str(syncer.preview.path)
         log.info("Talk run summary: %s", json.dumps(summary))
         syncer.client.close()
-        if syncer.rejects.count and self.config.get("fail_on_reject", True):
+        if syncer.rejects.count and self.config.get("fail_on_reject"):
             self._exit_code = 3
 
     def listen(self, file_input=None) -> None:  # noqa: ANN001

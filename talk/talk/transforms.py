@@ -183,10 +183,18 @@ def enum_out(value: Any, ctx: Context) -> Any:
     return ctx.params.get("default", value)
 
 
+def normalise_id(value: Any, how: str | None) -> str:
+    """A native id as the identity store keys it: a guest buyer known only by an e-mail address
+    is one buyer however the address is capitalised."""
+    value = str(value)
+    return value.strip().lower() if how == "email" else value
+
+
 def link_in(value: Any, ctx: Context) -> Any:
     if _blank(value) or value == 0:
         return None
-    return ctx.links.global_id_for(ctx.system, ctx.params["entity"], str(value), ctx.params.get("stream"))
+    native_id = normalise_id(value, ctx.params.get("normalise"))
+    return ctx.links.global_id_for(ctx.system, ctx.params["entity"], native_id, ctx.params.get("stream"))
 
 
 def link_out(value: Any, ctx: Context) -> Any:

@@ -28,6 +28,7 @@ from talk.store import IdentityStore
 from talk.transforms import MappingError
 
 from .identity import SourceIdentities
+from .retries import RetryQueue
 
 def source_system_from_env() -> str | None:
     """tap_poweroffice / tap-poweroffice -> poweroffice."""
@@ -83,6 +84,7 @@ class TalkMapper(InlineMapper):
         self.held_children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.latest_state: dict | None = None
         self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
+        self.queue = RetryQueue(self.store, system)
 
     # -- Singer messages -------------------------------------------------------------------------
     def map_schema_message(self, message_dict: dict) -> Iterable[singer.Message]:
@@ -138,6 +140,7 @@ class TalkMapper(InlineMapper):
                     record[into] = self.held_children[spec["stream"]].pop(native_id, [])
                 self._write_messages(self._map_with_derived(entity, record))
         self.held_parents.clear()
+        self._write_messages(self._retries())
         # Always: the target learns the source system and records the run even when nothing changed.
         self._write_messages(self._talk_stats())
         if self.latest_state is not None:
@@ -148,6 +151,22 @@ class TalkMapper(InlineMapper):
         yield singer.SchemaMessage(model.STATS_STREAM, model.STATS_SCHEMA, [])
         for entity in sorted({e.talk for e in self.mapping.entities.values()}):
             yield singer.RecordMessage(model.STATS_STREAM, {"source": self.system, "entity": entity, **self.stats[entity]})
+
+    def _retries(self) -> Iterable[singer.Message]:
+        """Records of this system in the retry queue that the tap did not read this run (their
+        source did not change): sent again, customers and products before the orders that
+        name them, each marked for the destinations where it failed."""
+        for row in self.queue.remaining():
+            entity = self.mapping.entities.get(row["source_entity"])
+            if entity is None or row["record"] is None:
+                continue
+            if not row["destination"]:  # the mapper could not map it: try the mapping again
+                yield from self._map(entity, row["record"])
+                continue
+            talk = {k: v for k, v in row["record"].items() if k in model.FIELDS[entity.talk]}
+            global_id = self.identities.resolve(entity.stream, entity.talk, row["source_id"], talk)
+            yield from self._talk_schema(entity.talk)
+            yield singer.RecordMessage(entity.talk, {**row["record"], "id": global_id, "retry_for": row["destinations"]})
 
     # -- one record ------------------------------------------------------------------------------
     def _map(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
@@ -162,23 +181,28 @@ class TalkMapper(InlineMapper):
             self.stats[entity.talk]["rejected"] += 1
             self.rejects.add(stage="mapping", system=self.system, stream=entity.stream, reason=str(exc),
                              source=source, record=record)
+            if native_id is not None:
+                self.queue.unmappable(source, entity.talk, str(exc), record)
             return
         global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk)
         shadows = self.identities.shadows(entity.talk, global_id)
         settled = not self.config.get("forward_unchanged") and not merge.needs_sync(
             talk, shadows, self.system, self.properties[entity.talk])
-        if settled and not self.identities.missing_where_created(entity.talk, global_id):
-            self.stats[entity.talk]["unchanged"] += 1
-            return
         own_shadow = shadows.get(self.system)
         changed = sorted(merge.changed(talk, own_shadow, talk.keys()))
-        yield from self._talk_schema(entity.talk)
         out = {**talk, "id": global_id, "source": source, "changed": changed, "updated_at": source["updated_at"]}
         stale = entity.stale_properties(record, talk)
         if stale:
             out["stale"] = stale
-        if settled:
+        retry_for = self.queue.read_again(entity.stream, native_id, out)
+        if settled and not self.identities.missing_where_created(entity.talk, global_id):
+            if not retry_for:
+                self.stats[entity.talk]["unchanged"] += 1
+                return
+            out["retry_for"] = retry_for  # unchanged, but it did not sync there on an earlier run
+        elif settled:
             out["settled"] = True
+        yield from self._talk_schema(entity.talk)
         yield singer.RecordMessage(entity.talk, out)
 
 
