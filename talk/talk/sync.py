@@ -54,7 +54,8 @@ class StoreLinks:
     def __init__(self, store: IdentityStore):
         self.store = store
         self.native_cache: dict[tuple, str | None] = {}
-        self.planned: set[tuple[str, str, str]] = set()  # (system, talk entity, global id), dry runs only
+        # (system, talk entity, global id) -> (native id, link extras): a dry run's would-be links
+        self.planned: dict[tuple[str, str, str], tuple[str, dict]] = {}
 
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str | None:
         streams = [stream] if stream else [e.stream for e in load_mapping(system).for_talk(talk_entity)]
@@ -75,13 +76,15 @@ class StoreLinks:
             if link:
                 value = link.extra.get(key) if key else link.native_id
             elif (system, talk_entity, global_id) in self.planned:
-                value = PLANNED_ID
+                native_id, extra = self.planned[(system, talk_entity, global_id)]
+                value = extra.get(key, PLANNED_ID) if key else native_id
             self.native_cache[cache_key] = value
         return self.native_cache[cache_key]
 
-    def plan(self, system: str, talk_entity: str, global_id: str) -> None:
-        """A dry run would create this record: what refers to it is planned, not rejected."""
-        self.planned.add((system, talk_entity, global_id))
+    def plan(self, system: str, talk_entity: str, global_id: str, native_id: str = "", extra: dict | None = None) -> None:
+        """A dry run would create (or link to an existing record) this record: what refers to
+        it is planned, not rejected."""
+        self.planned[(system, talk_entity, global_id)] = (native_id or PLANNED_ID, extra or {})
 
     def related(self, system: str, global_id: str, prop: str) -> str | None:
         """A property of the record as `system` holds it (from its shadow): e.g. the
@@ -110,8 +113,8 @@ def describe(talk_entity: str, record: dict) -> str:
         parts = [f"SKU {record['sku']}" if record.get("sku") else "", f"'{record['name']}'" if record.get("name") else ""]
     else:
         number = record.get("number") or record.get("reference")
-        parts = [f"order {number}" if number else f"order {record.get('id')}",
-                 f"{len(record.get('lines') or [])} line(s)"]
+        lines = len(record.get("lines") or [])
+        parts = [f"order {number}" if number else f"order {record.get('id')}", f"({lines} line{'' if lines == 1 else 's'})"]
     return " ".join(p for p in parts if p) or str(record.get("id"))
 
 
@@ -457,6 +460,9 @@ class Syncer:
             changes[entity.external_reference] = g
         outcome = "linked" if first_contact else "updated" if changes else "unchanged"
         if self.dry_run:
+            if first_contact:
+                self.links.plan(self.system, entity.talk, g, entity.native_id(current),
+                                {key: get_path(current, path) for key, path in entity.link_extra.items()})
             if first_contact or changes:
                 self._preview("link" if first_contact else "update", entity, record, current, sorted(changes))
             return outcome
