@@ -10,6 +10,7 @@ import logging
 from typing import Any, Iterable
 
 from talk.http import ApiError, ApiSession
+from talk.mapping import load as load_mapping
 from talk.paths import set_path
 from tap_shopify import bulk, records
 from tap_shopify.auth import TOKEN_HEADER
@@ -61,14 +62,17 @@ class ShopifyClient:
         self.session = ApiSession(
             admin_base_url(config),
             auth_headers=lambda: {TOKEN_HEADER: token},
+            timeout=float(config.get("timeout") or 60),
             user_agent=config.get("user_agent") or "talk-sync/0.1",
         )
         self.pacer = CostPacer()
         self._location_id: str | None = None
 
     # -- transport ---------------------------------------------------------------------
-    def graphql(self, query: str, variables: dict | None = None) -> dict:
-        """`data` of a query or mutation, paced by the cost budget; errors raise ApiError."""
+    def graphql(self, query: str, variables: dict | None = None, idempotent: bool = True) -> dict:
+        """`data` of a query or mutation, paced by the cost budget; errors raise ApiError.
+        Every call is a POST: `idempotent` False marks a create, which the session never
+        repeats after a lost answer (a THROTTLED answer was not applied and is sent again)."""
         variables = variables or {}
         for _ in range(MAX_THROTTLED_RETRIES):
             cost, limit = estimate_cost(query, variables), self.pacer.query_limit()
@@ -78,7 +82,7 @@ class ShopifyClient:
                 variables = {**variables, "first": max(1, int((limit - 2) // per_node))}
                 cost = estimate_cost(query, variables)
             self.pacer.wait(cost)
-            body = self.session.json("POST", self.path, json={"query": query, "variables": variables})
+            body = self.session.json("POST", self.path, json={"query": query, "variables": variables}, idempotent=idempotent)
             self.pacer.observe(body)
             if is_throttled(body):
                 continue  # the pacer now knows the bucket; the next wait is exact
@@ -88,8 +92,8 @@ class ShopifyClient:
             return body.get("data") or {}
         raise ApiError(429, "Throttled: Shopify's query cost budget stayed exhausted", "POST", self.path)
 
-    def mutate(self, query: str, variables: dict, root: str) -> dict:
-        payload = self.graphql(query, variables).get(root) or {}
+    def mutate(self, query: str, variables: dict, root: str, idempotent: bool = True) -> dict:
+        payload = self.graphql(query, variables, idempotent).get(root) or {}
         errors = payload.get("userErrors") or []
         if errors:
             detail = "; ".join(
@@ -145,6 +149,33 @@ class ShopifyClient:
                 return
             after = info["endCursor"]
 
+    def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
+        """Shopify filters by a metafield only when its definition is admin-filterable (without
+        one the filter is ignored and every record comes back), and Talk defines none; so this
+        pages through ids and the reference metafield alone, newest first (a create whose
+        answer was lost is among the newest), stops once every id is found, and reads each
+        match in full: one request per 250 records looked at, plus one per match."""
+        self._check(entity)
+        _, namespace, key = load_mapping(self.system).entities[entity].external_reference.split(".")
+        query = (
+            f"query TalkReferences($first: Int!, $after: String) {{ {entity}(first: $first, after: $after, "
+            f'sortKey: ID, reverse: true) {{ nodes {{ id reference: metafield(namespace: "{namespace}", key: "{key}") '
+            f"{{ value }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+        )
+        wanted, ids, after = set(global_ids), {}, None
+        while wanted - ids.keys():
+            page = self.graphql(query, {"first": 250, "after": after}).get(entity) or {}
+            for node in page.get("nodes") or []:
+                reference = (node.get("reference") or {}).get("value")
+                if reference in wanted:
+                    ids.setdefault(reference, node["id"])
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                break
+            after = info["endCursor"]
+        found = {g: self.fetch(entity, native_id) for g, native_id in ids.items()}
+        return {g: record for g, record in found.items() if record is not None}
+
     # -- writes ------------------------------------------------------------------------
     def create(self, entity: str, record: dict) -> dict:
         self._check(entity)
@@ -191,7 +222,7 @@ class ShopifyClient:
             given["addresses"] = addresses
         if record.get("metafields"):
             given["metafields"] = metafield_inputs(record["metafields"])
-        payload = self.mutate(self._customer_mutation("customerCreate"), {"input": given}, "customerCreate")
+        payload = self.mutate(self._customer_mutation("customerCreate"), {"input": given}, "customerCreate", idempotent=False)
         return records.to_record("customers", payload["customer"])
 
     def _update_customers(self, native_id: str, wanted: dict, tops: set[str], changes: dict) -> dict:
@@ -234,7 +265,8 @@ class ShopifyClient:
             "productSet(input: $input, identifier: $identifier, synchronous: true) { "
             f"product {{ {records.product_selection(self.namespaces)} }} userErrors {{ field message }} }} }}"
         )
-        payload = self.mutate(query, {"input": given, "identifier": identifier}, "productSet")
+        # Without an identifier productSet creates: not safe to repeat. With one it sets values.
+        payload = self.mutate(query, {"input": given, "identifier": identifier}, "productSet", idempotent=identifier is not None)
         return self._complete("products", payload["product"])
 
     def _options(self, variants: list[dict]) -> list[dict]:
@@ -310,7 +342,8 @@ class ShopifyClient:
             given["financialStatus"] = record["displayFinancialStatus"]
         if record.get("metafields"):
             given["metafields"] = metafield_inputs(record["metafields"])
-        payload = self.mutate(self._order_mutation("orderCreate", "order", "OrderCreateOrderInput"), {"value": given}, "orderCreate")
+        payload = self.mutate(self._order_mutation("orderCreate", "order", "OrderCreateOrderInput"), {"value": given}, "orderCreate",
+                              idempotent=False)
         return self._complete("orders", payload["order"])
 
     def _update_orders(self, native_id: str, wanted: dict, tops: set[str], changes: dict) -> dict:
