@@ -17,6 +17,7 @@ from tap_woocommerce.auth import WooCommerceAuth
 from tap_woocommerce.client import DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_PAGE_SIZE, api_root, next_page, tls_verify
 from tap_woocommerce.records import meta_data, to_record
 from talk.http import ApiError, ApiSession
+from talk.mapping import load as load_mapping
 from talk.paths import set_path
 
 MAX_BATCH = 100  # WooCommerce's limit on items per /batch request
@@ -43,6 +44,11 @@ class WooSession(ApiSession):
         self.client = httpx.Client(base_url=api_root(config), timeout=timeout, verify=verify,
                                    headers={"User-Agent": user_agent, "Accept": "application/json"},
                                    auth=WooCommerceAuth(config))
+
+
+def trashed(raw: dict | None) -> bool:
+    """A post in WooCommerce's trash (a deleted product or order) counts as gone."""
+    return isinstance(raw, dict) and raw.get("status") == "trash"
 
 
 def item_error(item: dict, method: str, path: str) -> ApiError | None:
@@ -127,11 +133,12 @@ class WooCommerceClient:
         if entity not in COLLECTIONS:
             return None  # guest customers live inside their orders only
         try:
-            return to_record(self.session.json("GET", f"{COLLECTIONS[entity]}/{native_id}"))
+            raw = self.session.json("GET", f"{COLLECTIONS[entity]}/{native_id}")
         except ApiError as error:
             if error.status == 404:
                 return None
             raise
+        return None if trashed(raw) else to_record(raw)
 
     def fetch_many(self, entity: str, native_ids: list[str]) -> dict[str, dict]:
         found: dict[str, dict] = {}
@@ -142,7 +149,25 @@ class WooCommerceClient:
             chunk = ids[start:start + MAX_PAGE_SIZE]
             params = {"include": ",".join(chunk), "per_page": MAX_PAGE_SIZE}
             for raw in self.session.json("GET", COLLECTIONS[entity], params=params) or []:
-                found[str(raw["id"])] = to_record(raw)
+                if not trashed(raw):
+                    found[str(raw["id"])] = to_record(raw)
+        return found
+
+    def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
+        """WooCommerce's REST API cannot filter by meta (a plugin would have to add it), so this
+        reads whole records newest first (a create whose answer was lost is among the newest)
+        and stops once every id is found: one request per 100 records looked at."""
+        if entity not in COLLECTIONS:
+            return {}
+        key = load_mapping(self.system).entities[entity].external_reference.split(".", 1)[1]  # meta.<key>
+        wanted, found, page = set(global_ids), {}, 1
+        while page and wanted - found.keys():
+            response = self.session.request("GET", COLLECTIONS[entity], params={
+                "page": page, "per_page": MAX_PAGE_SIZE, "orderby": "id", "order": "desc"})
+            for record in (to_record(raw) for raw in response.json() or [] if not trashed(raw)):
+                if record["meta"].get(key) in wanted:
+                    found.setdefault(record["meta"][key], record)
+            page = next_page(response, page)
         return found
 
     def index(self, entity: str) -> Iterable[dict]:
@@ -158,7 +183,7 @@ class WooCommerceClient:
 
     # -- writes ---------------------------------------------------------------------------------
     def create(self, entity: str, record: dict) -> dict:
-        return to_record(self.session.json("POST", COLLECTIONS[entity], json=writable(record)))
+        return to_record(self.session.json("POST", COLLECTIONS[entity], json=writable(record), idempotent=False))
 
     def update(self, entity: str, native_id: str, changes: dict, current: dict) -> dict:
         return to_record(self.session.json("PUT", f"{COLLECTIONS[entity]}/{native_id}", json=self._update_body(changes, current)))
@@ -180,7 +205,9 @@ class WooCommerceClient:
                 body["create"] = take_creates
             if take_updates:
                 body["update"] = take_updates
-            answer = self.session.json("POST", path, json=body) or {}
+            # Updates set values and may be repeated; a request holding a create may not (a lost
+            # answer raises UnknownOutcome and the write path looks for what landed).
+            answer = self.session.json("POST", path, json=body, idempotent=not take_creates) or {}
             created += self._results(answer.get("create"), len(take_creates), path)
             updated += self._results(answer.get("update"), len(take_updates), path)
         return created, updated
