@@ -165,7 +165,8 @@ def rejects(store_url: str | None, show_all: bool, as_json: bool, dismiss: str |
         row = next((r for r in store.open_rejects(include_dismissed=True) if r["id"] == (recreate or unlink)), None)
         if row is None or not row["global_id"] or not row["destination"]:
             raise click.ClickException(f"no reject {recreate or unlink} with a destination record (see `talk rejects`)")
-        link = store.drop_link(row["destination"], row["talk_entity"], row["global_id"])
+        drop = store.drop_link if recreate else store.unlink
+        link = drop(row["destination"], row["talk_entity"], row["global_id"])
         what = f"{row['talk_entity']} {row['label'] or row['global_id']}"
         if recreate:
             store.set_reject_status(row["id"], "open")

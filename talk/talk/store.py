@@ -28,6 +28,8 @@ from .locks import IdentityLocks
 from .merge import PENDING
 
 DEFAULT_URL = "sqlite:///var/talk.db"
+# In a link's extras: the destination record was deleted and a person chose not to sync it there again.
+UNLINKED = "unlinked"
 
 metadata = sa.MetaData()
 
@@ -423,6 +425,17 @@ class IdentityStore:
             query = query.where(rejects.c.id == reject_id)
         with self._write() as conn:
             return conn.execute(query).rowcount
+
+    def unlink(self, system: str, talk_entity: str, global_id: str) -> Link | None:
+        """The record was deleted in `system` and is not to be synced there again: the link
+        stays (so no flow sees it as missing there and creates it anew), marked unlinked."""
+        link = self.link_for(system, talk_entity, global_id)
+        if link is not None:
+            with self._write() as conn:
+                conn.execute(links.update().where(links.c.system == system, links.c.entity == link.entity,
+                                                  links.c.native_id == link.native_id)
+                             .values(extra=json.dumps({**link.extra, UNLINKED: True})))
+        return link
 
     def drop_link(self, system: str, talk_entity: str, global_id: str) -> Link | None:
         """Forget that `system` holds the record (deleted there): its link and shadow go."""

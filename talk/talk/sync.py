@@ -30,7 +30,7 @@ from .matching import match_keys
 from .paths import get_path, set_path
 from .rejects import RejectLog
 from .preview import Preview
-from .store import IdentityStore, Link
+from .store import UNLINKED, IdentityStore, Link
 from .transforms import MappingError
 
 log = logging.getLogger("talk.sync")
@@ -328,12 +328,16 @@ class Syncer:
         source = record["source"]
         link = self.store.link_for(self.system, talk_entity, g)
         first_contact = link is None
+        if link and link.extra.get(UNLINKED):
+            return "skipped"  # deleted here, and a person chose not to sync it here any more
         if link and record.get("settled"):
             return "unchanged"  # nothing changed, and this system already holds it
         if link:
             entity = self.mapping.entities[link.entity]
             current = self._fetch(entity, link.native_id, present)
-            if current is None and self._deleted(talk_entity, record, link):
+            if current is None:
+                if self._deleted(talk_entity, record, link) == "skipped":
+                    return "skipped"
                 link, first_contact = None, True  # recreate: as if it had never been there
         if not link:
             entity = self._entity_for_new(talk_entity, record)
@@ -362,10 +366,10 @@ class Syncer:
                     g = other
         return self._plan_update(entity, record, current, first_contact)
 
-    def _deleted(self, talk_entity: str, record: dict, link: Link) -> bool:
+    def _deleted(self, talk_entity: str, record: dict, link: Link) -> str:
         """The linked record is gone from the destination. By default that waits for a person
-        (an open reject saying what to do); `on_deleted` can recreate it or forget the link.
-        Returns whether to recreate."""
+        (an open reject saying what to do); `on_deleted` recreates it, or unlinks it (the
+        link stays, marked, so no flow creates it there again). Returns "recreate" or "skipped"."""
         where = f"{self.system} {link.entity} {link.native_id}"
         if self.on_deleted == "recreate":
             if not self.dry_run:
@@ -373,12 +377,13 @@ class Syncer:
                 self.links.forget(self.system, talk_entity, record["id"])
             log.info("%s %s was deleted in %s; creating it again (on_deleted: recreate)",
                      talk_entity, describe(talk_entity, record), where)
-            return True
+            return "recreate"
         if self.on_deleted == "unlink":
             if not self.dry_run:
-                self.store.drop_link(self.system, talk_entity, record["id"])
-                self.links.forget(self.system, talk_entity, record["id"])
-            raise DeletedInDestination(f"was deleted in {where}; unlinked (on_deleted: unlink): it is no longer synced there")
+                self.store.unlink(self.system, talk_entity, record["id"])
+            log.warning("%s %s was deleted in %s; no longer synced there (on_deleted: unlink)",
+                        talk_entity, describe(talk_entity, record), where)
+            return "skipped"
         raise DeletedInDestination(
             f"was deleted in {where}. Talk never recreates a deleted record on its own: "
             f"`talk rejects --recreate ID` creates it again, `talk rejects --unlink ID` stops syncing it to {self.system} "
