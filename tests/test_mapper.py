@@ -97,3 +97,29 @@ def test_a_record_matching_an_identity_linked_elsewhere_is_checked_against_its_s
         store.save_shadow("g-ola", system, "customer", {**ola, "phone": None, "name": None})
     messages, _ = run_mapper(tmp_path)
     assert [r["email"] for r in records(messages, "customer")] == ["post@fjordkaffe.example.no"]
+
+
+def test_a_queued_record_the_tap_did_not_read_is_sent_again_before_the_orders_that_may_name_it(tmp_path):
+    store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    queued = {"id": new_global_id("poweroffice", "customers", "103"), "kind": "person", "first_name": "Nils",
+              "last_name": "Berg", "email": "nils@example.no",
+              "source": {"system": "poweroffice", "entity": "customers", "id": "103", "updated_at": None}}
+    store.open_reject(destination="shopify", source=queued["source"], talk_entity="customer", global_id=queued["id"],
+                      stage="destination", reason="503", record=queued)
+    messages, _ = run_mapper(tmp_path)
+    sent = [m for m in messages if m["type"] == "RECORD"]
+    (retry,) = [m["record"] for m in sent if m["record"].get("retry_for")]
+    assert retry["retry_for"] == ["shopify"] and retry["email"] == "nils@example.no" and retry["id"] == queued["id"]
+    position = next(n for n, m in enumerate(sent) if m["record"].get("retry_for"))
+    first_product = next(n for n, m in enumerate(sent) if m["stream"] == "product")
+    assert position < first_product, "the tap had read every customer: the queued one goes before the products"
+
+
+def test_a_record_the_mapper_cannot_map_waits_in_the_queue_and_is_mapped_again_next_run(tmp_path):
+    run_mapper(tmp_path)
+    store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    (row,) = store.open_rejects(destination="")
+    assert (row["source_entity"], row["source_id"], row["stage"]) == ("products", "202", "mapping")
+    assert "gratis" in row["reason"]
+    run_mapper(tmp_path)
+    assert store.open_rejects(destination="")[0]["attempts"] == 2

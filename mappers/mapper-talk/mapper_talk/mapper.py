@@ -85,6 +85,7 @@ class TalkMapper(InlineMapper):
         self.latest_state: dict | None = None
         self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
         self.queue = RetryQueue(self.store, system)
+        self.reading = ""  # the Talk entity the tap's records are of now
 
     # -- Singer messages -------------------------------------------------------------------------
     def map_schema_message(self, message_dict: dict) -> Iterable[singer.Message]:
@@ -107,6 +108,10 @@ class TalkMapper(InlineMapper):
         entity = self.mapping.for_stream(stream)
         if entity is None:
             return
+        if entity.talk != self.reading:
+            # The tap has moved on to another entity: queued records of the earlier ones go now.
+            self.reading = entity.talk
+            yield from self._retries(before=entity.talk)
         if entity.join:
             # Hold until its children (order lines) have arrived: they follow their parent.
             self.held_parents[entity.stream][entity.native_id(record)] = dict(record)
@@ -133,6 +138,8 @@ class TalkMapper(InlineMapper):
         raise SystemExit("mapper-talk does not take BATCH messages; run the tap without batch mode")
 
     def process_endofpipe(self) -> None:
+        # Queued customers and products before the held orders that may name them.
+        self._write_messages(self._retries(before="order"))
         for stream, held in self.held_parents.items():
             entity = self.mapping.for_stream(stream)
             for native_id, record in held.items():
@@ -152,11 +159,11 @@ class TalkMapper(InlineMapper):
         for entity in sorted({e.talk for e in self.mapping.entities.values()}):
             yield singer.RecordMessage(model.STATS_STREAM, {"source": self.system, "entity": entity, **self.stats[entity]})
 
-    def _retries(self) -> Iterable[singer.Message]:
+    def _retries(self, before: str | None = None) -> Iterable[singer.Message]:
         """Records of this system in the retry queue that the tap did not read this run (their
         source did not change): sent again, customers and products before the orders that
         name them, each marked for the destinations where it failed."""
-        for row in self.queue.remaining():
+        for row in self.queue.remaining(before):
             entity = self.mapping.entities.get(row["source_entity"])
             if entity is None or row["record"] is None:
                 continue

@@ -45,11 +45,18 @@ class RetryQueue:
         self.store.open_reject(destination="", source=source, talk_entity=talk_entity, global_id=None,
                                stage="mapping", reason=reason, record=native_record)
 
-    def remaining(self) -> list[dict]:
+    def remaining(self, before: str | None = None) -> list[dict]:
         """Queued records the tap did not read this run: mapping rejects (one row each), then
-        one row per record with every destination it waits for, customers first."""
+        one row per record with every destination it waits for, customers first. With
+        `before`, only those of the entities that come before that one: the tap has read
+        those streams already, so what is queued of them will not be read again this run, and
+        must reach the target before the records (orders) that may name them."""
+        rank = {entity: n for n, entity in enumerate(ENTITY_ORDER)}
+        limit = rank.get(before, len(rank)) if before else len(rank) + 1
         out = []
         for (stream, native_id), rows in list(self.rows.items()):
+            if rank.get(rows[0]["talk_entity"], len(rank)) >= limit if rows else True:
+                continue
             # A mapping reject stays queued here: mapping it again resolves it (read_again) or
             # counts another attempt (unmappable).
             self.rows[(stream, native_id)] = [r for r in rows if not r["destination"]]
@@ -58,5 +65,4 @@ class RetryQueue:
             if waiting:
                 newest = max(waiting, key=lambda r: r["last_seen"])
                 out.append({**newest, "destinations": sorted(r["destination"] for r in waiting)})
-        rank = {entity: n for n, entity in enumerate(ENTITY_ORDER)}
         return sorted(out, key=lambda r: (rank.get(r["talk_entity"], len(rank)), r["id"]))
