@@ -62,6 +62,7 @@ def test_a_failed_pipeline_gives_meltanos_exit_status_and_the_summary_says_what_
     result = talk_run(talk, "customwebshop-shopify", env={"TAP_CUSTOMWEBSHOP_API_KEY": "wrong-key"})
 
     assert result.returncode == 1, result.stderr[-4000:]
+    assert "Extractor failed" in result.stderr  # the webshop refused the key, not a missing executable
     assert SHOPIFY_TO_WEBSHOP not in pipelines_recorded(talk)  # Meltano stops at the failed pipeline
     assert "shopify -> customwebshop: no run recorded" in result.stdout
     assert "meltano run failed with exit status 1" in result.stdout
