@@ -20,20 +20,21 @@ ROUNDS = 3
 def load_shared_catalogue(talk: Talk, round_no: int) -> list[str]:
     skus = [f"R{round_no}-SKU-{n:03d}" for n in range(SHARED_SKUS)]
     talk.load("poweroffice", "products", [
-        {"Id": 7000 + n, "Code": sku, "Name": f"Vare {sku}", "UnitPrice": 100.0 + n} for n, sku in enumerate(skus)])
+        {"Id": 7000 + 100 * round_no + n, "Code": sku, "Name": f"Vare {sku}", "UnitPrice": 100.0 + n} for n, sku in enumerate(skus)])
     talk.load("customwebshop", "products", [
-        {"id": f"prd_{sku.lower()}", "sku": sku, "name": f"Vare {sku}", "price_excl_vat": f"{100 + n}.00", "vat_rate": "0.25",
-         "created_at": "2026-12-01T08:00:00Z"} for n, sku in enumerate(skus)])
+        {"id": f"prd_{sku.lower()}", "sku": sku, "name": f"Vare {sku}", "price_excl_vat": f"{100 + n}.00", "vat_rate": "0.25"}
+        for n, sku in enumerate(skus)])
     return skus
 
 
 def run_together(talk: Talk, jobs: list[str]) -> list[tuple[int, float, str]]:
-    """Start every job at the same moment, as two schedules firing at once; (exit, seconds, log) each."""
+    """Start every job at the same moment, as two schedules firing at once (`talk run`, which
+    gives each run its own Meltano run directory); (exit, seconds, log) each."""
     started = time.monotonic()
     processes = []
     for job in jobs:
         log = open(talk.workdir / f"{job}.{time.monotonic_ns()}.log", "w+")
-        processes.append((subprocess.Popen(["meltano", "run", job], cwd=ROOT, env=talk.env, stdout=log,
+        processes.append((subprocess.Popen(["talk", "run", job], cwd=ROOT, env=talk.env, stdout=log,
                                            stderr=subprocess.STDOUT, start_new_session=True), log))
     results = []
     for process, log in processes:
@@ -73,7 +74,7 @@ def test_two_jobs_into_shopify_at_once_create_each_shared_sku_once(talk: Talk, d
 
         store = talk.store
         for n, sku in enumerate(skus):
-            from_erp = store.global_id("poweroffice", "products", str(7000 + n))
+            from_erp = store.global_id("poweroffice", "products", str(7000 + 100 * round_no + n))
             from_shop = store.global_id("customwebshop", "products", f"prd_{sku.lower()}")
             assert from_erp and from_erp == from_shop, f"{sku}: one global id for both sources"
             assert store.link_for("shopify", "product", from_erp) is not None

@@ -103,3 +103,27 @@ def httpx_delete_faults(talk: Talk) -> None:
     import httpx
     for url in talk.urls.values():
         httpx.delete(f"{url}/_sandbox/faults", timeout=30)
+
+
+def test_an_unexpected_answer_for_one_record_rejects_that_record_and_the_next_run_links_it(talk: Talk):
+    from test_customwebshop_flows import POWEROFFICE, load_first_contact
+
+    load_first_contact(talk, POWEROFFICE)
+    # PowerOffice answers one customer read with something that is not a customer.
+    talk.fault("poweroffice", method="GET", path_prefix="/v2/Customers/101", status=200, body=["not", "a", "customer"])
+    result = talk.run(*POWEROFFICE.forward)
+    assert result.returncode == 0
+    waiting = {r["source_entity"]: r for r in talk.store.open_rejects(destination="poweroffice")}
+    assert set(waiting) == {"customers", "orders"}  # Ola, and Ola's order, which names him
+    row = waiting["customers"]
+    assert row["source_id"] == "cus_ola" and row["reason"].startswith("unexpected error:")
+    assert "answered the read of customers 101 with something that is not a customers record" in row["reason"]
+    assert "ola.nordmann@example.no" in row["label"]
+    assert "not linked in poweroffice yet" in waiting["orders"]["reason"]
+    assert talk.store.link_for("poweroffice", "customer", talk.store.global_id("customwebshop", "customers", "cus_mari"))
+
+    talk.run(*POWEROFFICE.forward)
+    assert talk.store.open_rejects() == []
+    ola = talk.store.global_id("customwebshop", "customers", "cus_ola")
+    assert talk.store.link_for("poweroffice", "customer", ola).native_id == "101"
+    assert sum(1 for o in talk.records("poweroffice", "sales_orders") if o["CustomerId"] == 101) == 1

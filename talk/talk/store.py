@@ -112,6 +112,8 @@ runs = sa.Table(
     sa.Column("dry_run", sa.Boolean, default=False),
 )
 
+SCHEMA_LOCK = 0x7A4C_0001  # advisory lock number for creating the schema (PostgreSQL)
+
 GLOBAL_ID_NAMESPACE = uuid.UUID("5f0c2f6e-3c57-4d8e-9a0e-7a1c0b9d7e11")
 
 
@@ -167,7 +169,15 @@ class IdentityStore:
                 sa.event.listen(engine, "connect", _sqlite_pragmas)
             sa.event.listen(self.writer, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         self.locks = IdentityLocks(self)
-        metadata.create_all(self.engine)
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Tables that are missing, one process at a time: the mapper and target of a first run
+        (or two jobs) open a new store at the same moment."""
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:n)"), {"n": SCHEMA_LOCK})
+            metadata.create_all(conn)
 
     def _write(self):
         """A write transaction (see __init__)."""

@@ -44,6 +44,10 @@ CREATE_ATTEMPTS = 3
 PLANNED_ID = "0"  # the native id a dry run gives a record it would create (a number, for APIs that want one)
 
 
+class UnreadableAnswer(Exception):
+    """The destination answered a read with something that is not the record asked for."""
+
+
 class DeletedInDestination(MappingError):
     """The linked destination record is gone: a person decides (recreate it, or unlink)."""
 
@@ -321,7 +325,7 @@ class Syncer:
             if isinstance(found, ApiError):
                 raise found
             return found
-        return self.client.fetch(entity.stream, native_id)
+        return self._read(entity, native_id)
 
     def _plan(self, talk_entity: str, record: dict, present: dict) -> "Write | str":
         g = record["id"]
@@ -402,7 +406,7 @@ class Syncer:
         if other and other != record["id"]:
             link = self.store.link_for(self.system, entity.talk, other)
             if link and link.entity == entity.stream:
-                found = self.client.fetch(entity.stream, link.native_id)
+                found = self._read(entity, link.native_id)
                 if found is not None:
                     return found
         index = self._index(entity)
@@ -414,7 +418,16 @@ class Syncer:
                     break
         if found is None:
             return None
-        return self.client.fetch(entity.stream, entity.native_id(found)) or found
+        return self._read(entity, entity.native_id(found)) or found
+
+    def _read(self, entity: EntityMapping, native_id: str) -> dict | None:
+        """One destination record, checked: an answer that is not a record of that kind must not
+        become an update of record "None"."""
+        found = self.client.fetch(entity.stream, native_id)
+        if found is not None and (not isinstance(found, dict) or entity.native_id(found) is None):
+            raise UnreadableAnswer(f"{self.system} answered the read of {entity.stream} {native_id} with something "
+                                   f"that is not a {entity.stream} record: {str(found)[:120]}")
+        return found
 
     def _index(self, entity: EntityMapping) -> dict[str, dict]:
         """External reference and match keys of every destination record, read once per run."""
@@ -536,7 +549,13 @@ class Syncer:
         """Create once: a create whose answer was lost is looked for before it is sent again."""
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
-                return self.client.create(write.entity.stream, write.body)
+                created = self.client.create(write.entity.stream, write.body)
+                if not isinstance(created, dict) or write.entity.native_id(created) is None:
+                    # An answer we cannot read says as little as no answer: the create may
+                    # have landed, and a link to nothing would be worse than none.
+                    raise UnknownOutcome(0, f"the create's answer holds no {write.entity.id_path}", "create",
+                                         write.entity.stream)
+                return created
             except UnknownOutcome as exc:
                 landed = self._landed(write.entity, [write.record]).get(write.record["id"])
                 if landed is not None:
