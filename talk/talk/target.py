@@ -15,7 +15,7 @@ from singer_sdk import typing as th
 from singer_sdk.sinks import RecordSink
 from singer_sdk.target_base import Target
 
-from . import model
+from . import model, plugin_errors
 from .client import SystemClient
 from .preview import Preview, default_path as preview_path
 from .rejects import RejectLog
@@ -97,6 +97,12 @@ class TalkTarget(Target):
     system: ClassVar[str] = ""
     default_sink_class = TalkSink
     secret_settings: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # No secret in any log line; wrong credentials, an unreachable API (FatalApiError) end
+        # the run with one line and exit status 2 instead of a traceback.
+        plugin_errors.install(self)
 
     def make_client(self) -> SystemClient:
         raise NotImplementedError

@@ -9,6 +9,7 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.authenticators import APIKeyAuthenticator
 from singer_sdk.pagination import JSONPathPaginator
+from talk.tap import TalkStream
 
 MAX_PAGE_SIZE = 200  # the API's largest `limit`
 DEFAULT_TIMEOUT = 60.0
@@ -26,6 +27,13 @@ def error_text(body: t.Any) -> str:
     return f"{text} (field {error['field']})" if error.get("field") else text
 
 
+def api_detail(response: requests.Response) -> str:
+    try:
+        return error_text(response.json())
+    except ValueError:
+        return response.text[:300]
+
+
 def retry_wait(response: requests.Response | None, attempt: int) -> float:
     """The server's Retry-After when it gives one, else exponential; never above MAX_RETRY_WAIT."""
     if response is not None:
@@ -36,7 +44,7 @@ def retry_wait(response: requests.Response | None, attempt: int) -> float:
     return min(MAX_RETRY_WAIT, 0.5 * 2**attempt)
 
 
-class CustomWebshopStream(RESTStream):
+class CustomWebshopStream(TalkStream, RESTStream):
     """One list endpoint, read oldest change first: the API orders lists by (updated_at, id)."""
 
     records_jsonpath = "$.data[*]"
@@ -57,8 +65,8 @@ class CustomWebshopStream(RESTStream):
         return {"Accept": "application/json"}
 
     @property
-    def timeout(self) -> int:
-        return int(self.config.get("timeout") or DEFAULT_TIMEOUT)
+    def timeout(self) -> float:
+        return float(self.config.get("timeout") or DEFAULT_TIMEOUT)
 
     @property
     def page_size(self) -> int:
@@ -80,13 +88,14 @@ class CustomWebshopStream(RESTStream):
             params["cursor"] = next_page_token
         return params
 
+    def validate_response(self, response: requests.Response) -> None:
+        if 400 <= response.status_code < 500:
+            self.raise_for_access(response, api_detail(response))
+        super().validate_response(response)
+
     def response_error_message(self, response: requests.Response) -> str:
         """Status, path and the API's error code and message; never headers (they carry the key)."""
-        try:
-            detail = error_text(response.json())
-        except ValueError:
-            detail = response.text[:300]
-        return f"{response.status_code} {response.reason} for path {urlparse(response.url).path}: {detail}"
+        return f"{response.status_code} {response.reason} for path {urlparse(response.url).path}: {api_detail(response)}"
 
     def backoff_wait_generator(self) -> t.Generator[float, None, None]:
         attempt = 0

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from singer_sdk import typing as th
-from talk.tap import TalkTap
+from talk.tap import DECIMAL, TalkTap
 
 from .client import DEFAULT_TIMEOUT, MAX_PAGE_SIZE
 from .streams import STREAMS
@@ -13,7 +13,7 @@ CONNECTION_SETTINGS = th.PropertiesList(
                 description="API base URL including /api/v1 (sandbox: http://127.0.0.1:8705/api/v1)"),
     th.Property("api_key", th.StringType, required=True, secret=True,
                 description="API key sent in the X-API-Key header of every request"),
-    th.Property("timeout", th.NumberType, default=DEFAULT_TIMEOUT, description="Seconds to wait for one response"),
+    th.Property("timeout", DECIMAL, default=DEFAULT_TIMEOUT, description="Seconds to wait for one response"),
     th.Property("user_agent", th.StringType, description="User-Agent header sent with every request"),
 )
 

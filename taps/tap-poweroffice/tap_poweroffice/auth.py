@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import base64
 import time
+from urllib.parse import urlsplit
 
+import requests
 from singer_sdk.authenticators import OAuthAuthenticator
 from singer_sdk.helpers._util import utc_now
+from talk import redact
+from talk.http import AuthFailed, FatalApiError
 
 DEFAULT_BASE_URL = "https://goapi.poweroffice.net/v2"
 
@@ -24,6 +28,8 @@ class PowerOfficeAuthenticator(OAuthAuthenticator):
     A token is renewed a little before `expires_in` runs out, and at once after the API answers
     401 (`invalidate`), so a long sync survives token expiry.
     """
+
+    renewed_after_401 = False  # the current token was fetched because the API answered 401
 
     def __init__(self, config: dict, **kwargs) -> None:
         basic = base64.b64encode(f"{config['application_key']}:{config['client_key']}".encode()).decode()
@@ -61,15 +67,34 @@ class PowerOfficeAuthenticator(OAuthAuthenticator):
                 continue
             if response.status_code >= 400:
                 # The body is the API's ProblemDetails: it never echoes the keys.
-                self.handle_error(content=response.text, status_code=response.status_code)
-                raise RuntimeError(f"Failed to get a PowerOffice GO access token (status={response.status_code})")
+                raise token_refused(response, self.auth_endpoint)
             body = response.json()
             self.access_token = body["access_token"]
+            redact.remember(self.access_token)  # a token is a credential too, for its lifetime
             self.expires_in = int(body.get("expires_in") or self._default_expiration)
             self.last_refreshed = requested
             self.logger.info("Got a PowerOffice GO access token valid for %ss", self.expires_in)
             return
-        raise RuntimeError("Failed to get a PowerOffice GO access token: the token endpoint kept throttling")
+        raise FatalApiError(429, "the token endpoint kept answering 429 or 5xx; try again later", "POST",
+                            urlsplit(self.auth_endpoint).path)
+
+
+def problem_detail(response: requests.Response) -> str:
+    """The API's explanation from its ProblemDetails body (detail, else title)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    return str(body.get("detail") or body.get("title") or "") if isinstance(body, dict) else str(body)[:300]
+
+
+def token_refused(response, token_url: str) -> FatalApiError:
+    """What a refused token request ends the run with: the keys (401/403), or the token URL."""
+    path = urlsplit(token_url).path
+    if response.status_code in (401, 403):
+        return AuthFailed(response.status_code, problem_detail(response), "POST", path)
+    return FatalApiError(response.status_code, f"the token endpoint answered {response.status_code} "
+                         f"({problem_detail(response)}): check token_url, or base_url it is derived from", "POST", path)
 
 
 def sleep_until(moment: float) -> None:

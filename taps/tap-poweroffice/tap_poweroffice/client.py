@@ -10,8 +10,9 @@ import requests
 from singer_sdk import RESTStream, SchemaDirectory, StreamSchema
 from singer_sdk.exceptions import RetriableAPIError
 from singer_sdk.pagination import PageNumberPaginator
+from talk.tap import TalkStream
 
-from .auth import DEFAULT_BASE_URL, Pacer, PowerOfficeAuthenticator
+from .auth import DEFAULT_BASE_URL, Pacer, PowerOfficeAuthenticator, problem_detail
 
 MAX_PAGE_SIZE = 20000  # ResourceParameters.MaxPageSize in the v2 spec
 
@@ -29,7 +30,7 @@ class PowerOfficePaginator(PageNumberPaginator):
         return len(response.json()) >= self.page_size
 
 
-class PowerOfficeStream(RESTStream):
+class PowerOfficeStream(TalkStream, RESTStream):
     """One PowerOffice GO list endpoint; records are the API's DTOs, PascalCase as delivered."""
 
     records_jsonpath = "$[*]"
@@ -88,20 +89,22 @@ class PowerOfficeStream(RESTStream):
         return super()._request(prepared_request, context)
 
     def validate_response(self, response: requests.Response) -> None:
-        if response.status_code == 401:
-            # Expired or revoked token: drop it so the retry fetches a new one.
-            self.authenticator.invalidate()
+        auth = self.authenticator
+        if response.status_code == 401 and not auth.renewed_after_401:
+            # Expired or revoked token: drop it so the retry fetches a new one. A 401 with that
+            # new token is about the keys themselves (raise_for_access ends the run).
+            auth.invalidate()
+            auth.renewed_after_401 = True
             raise RetriableAPIError(self.response_error_message(response), response)
+        if 400 <= response.status_code < 500:
+            self.raise_for_access(response, problem_detail(response))
+        if response.ok:
+            auth.renewed_after_401 = False
         super().validate_response(response)
 
     def response_error_message(self, response: requests.Response) -> str:
         """Status, path and the ProblemDetails text; never headers (they carry the keys)."""
-        try:
-            body = response.json()
-            detail = body.get("detail") or body.get("title") if isinstance(body, dict) else str(body)
-        except ValueError:
-            detail = response.text[:300]
-        return f"{response.status_code} {response.reason} for path {urlparse(response.url).path}: {detail}"
+        return f"{response.status_code} {response.reason} for path {urlparse(response.url).path}: {problem_detail(response)}"
 
     def backoff_wait_generator(self) -> t.Generator[float, None, None]:
         return self.backoff_runtime(value=_retry_delay)

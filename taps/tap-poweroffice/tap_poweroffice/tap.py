@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
-from talk.tap import TalkTap
+from talk.tap import DECIMAL, TalkTap
 
 from . import streams
 from .client import MAX_PAGE_SIZE
@@ -37,7 +37,7 @@ class TapPowerOffice(TalkTap):
                     description="Only records changed after this moment on the first run (later runs continue from state)."),
         th.Property("page_size", th.IntegerType, default=MAX_PAGE_SIZE,
                     description=f"PageSize for list calls; at most {MAX_PAGE_SIZE}, the API's MaxPageSize."),
-        th.Property("requests_per_second", th.NumberType, default=10,
+        th.Property("requests_per_second", DECIMAL, default=10,
                     description="Pace requests to stay under this rate (PowerOffice allows 10/s per subscription key; 0 = no pacing)."),
         th.Property("user_agent", th.StringType, description="User-Agent header for API calls."),
     ).to_dict()

@@ -9,6 +9,7 @@ import requests
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator
 from singer_sdk.streams import GraphQLStream
+from talk.tap import TalkStream
 
 from . import bulk, records
 from .auth import ShopifyAuthenticator
@@ -49,7 +50,7 @@ class PageInfoPaginator(BaseAPIPaginator[t.Optional[str]]):
         return info.get("endCursor") if info.get("hasNextPage") else None
 
 
-class ShopifyStream(GraphQLStream):
+class ShopifyStream(TalkStream, GraphQLStream):
     """One Admin API connection read incrementally by `updatedAt`, oldest first."""
 
     entity: str = ""
@@ -142,7 +143,9 @@ class ShopifyStream(GraphQLStream):
         except ValueError:
             body = None
         if response.status_code >= 400:
-            raise FatalAPIError(f"{response.status_code} {response.reason}: {error_messages(body) or response.text[:200]}")
+            detail = error_messages(body) or response.text[:200]
+            self.raise_for_access(response, detail)
+            raise FatalAPIError(f"{response.status_code} {response.reason}: {detail}")
         self.pacer.observe(body)
         if is_throttled(body):
             raise Throttled("THROTTLED by Shopify's cost budget", response)

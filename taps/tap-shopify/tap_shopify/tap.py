@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from singer_sdk import typing as th
-from talk.tap import TalkTap
+from talk.tap import DECIMAL, TalkTap
 
 from .client import DEFAULT_API_VERSION
 from .streams import STREAMS
@@ -20,9 +20,9 @@ BULK_SETTINGS = th.PropertiesList(
                 description="Read a stream with one bulk operation (bulkOperationRunQuery, JSONL download) when more "
                             "than this many records are to be read; fewer are paged. 0 disables bulk reads. "
                             "Default: bulk whenever paging would take more requests than a bulk read (3)"),
-    th.Property("bulk_poll_interval", th.NumberType, default=1.0,
+    th.Property("bulk_poll_interval", DECIMAL, default=1.0,
                 description="Seconds before the first status poll of a bulk operation; later polls back off (x1.5, at most 30 s)"),
-    th.Property("bulk_timeout", th.NumberType, default=3600,
+    th.Property("bulk_timeout", DECIMAL, default=3600,
                 description="Seconds a bulk operation may take (waiting for another app bulk query included) before it is "
                             "canceled and the stream is read page by page"),
 )

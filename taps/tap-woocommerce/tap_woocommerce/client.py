@@ -10,6 +10,7 @@ import requests
 from singer_sdk import RESTStream
 from singer_sdk.exceptions import FatalAPIError, RetriableAPIError
 from singer_sdk.pagination import BaseAPIPaginator
+from talk.tap import TalkStream
 
 from . import records
 from .auth import WooCommerceAuth
@@ -64,6 +65,15 @@ def next_page(response, page: int) -> int | None:
     return None
 
 
+def woo_detail(response: requests.Response) -> str:
+    """WooCommerce's `code: message` from an error body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    return f"{body.get('code')}: {body.get('message')}" if isinstance(body, dict) else str(body)[:300]
+
+
 class WooPaginator(BaseAPIPaginator[int]):
     def __init__(self) -> None:
         super().__init__(1)
@@ -72,7 +82,7 @@ class WooPaginator(BaseAPIPaginator[int]):
         return next_page(response, self.current_value)
 
 
-class WooCommerceStream(RESTStream):
+class WooCommerceStream(TalkStream, RESTStream):
     """One WooCommerce collection, read page by page in id order (stable while it changes)."""
 
     primary_keys: t.ClassVar[list[str]] = ["id"]
@@ -148,16 +158,12 @@ class WooCommerceStream(RESTStream):
         if response.status_code == 429 or response.status_code >= 500:
             raise RetriableAPIError(self.response_error_message(response), response)
         if response.status_code >= 400:
+            self.raise_for_access(response, woo_detail(response))
             raise FatalAPIError(self.response_error_message(response))
 
     def response_error_message(self, response: requests.Response) -> str:
         """Status, path and WooCommerce's code and message; never the query (it may carry keys)."""
-        try:
-            body = response.json()
-            detail = f"{body.get('code')}: {body.get('message')}" if isinstance(body, dict) else str(body)[:300]
-        except ValueError:
-            detail = response.text[:300]
-        return f"{response.status_code} {response.reason} for path {urlsplit(response.url).path}: {detail}"
+        return f"{response.status_code} {response.reason} for path {urlsplit(response.url).path}: {woo_detail(response)}"
 
     def backoff_max_tries(self) -> int:
         return MAX_TRIES

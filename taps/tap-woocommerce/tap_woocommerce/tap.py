@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from singer_sdk import typing as th
-from talk.tap import TalkTap
+from talk.tap import DECIMAL, TalkTap
 
 from .auth import AUTH_METHODS
 from .client import DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_PAGE_SIZE
@@ -21,7 +21,7 @@ CONNECTION_SETTINGS = th.PropertiesList(
                 description="OAuth 1.0a signature method on plain HTTP"),
     th.Property("verify_tls", th.BooleanType, default=True, description="Check the HTTPS certificate (turn off only for a test shop)"),
     th.Property("ca_bundle", th.StringType, description="CA bundle file to check a self-signed HTTPS certificate against"),
-    th.Property("timeout", th.NumberType, default=DEFAULT_TIMEOUT,
+    th.Property("timeout", DECIMAL, default=DEFAULT_TIMEOUT,
                 description="Seconds to wait for a response; timeouts, 429 and 5xx are retried a bounded number of times"),
     th.Property("user_agent", th.StringType, default=DEFAULT_USER_AGENT,
                 description="User-Agent header on every request (some hosts answer 403 without one)"),
