@@ -230,19 +230,21 @@ def test_no_secret_at_debug_in_a_run_of_every_plugin_and_auth_mode(talk: Talk, h
 
 
 def test_no_secret_at_debug_in_a_failing_run(talk: Talk):
-    """OAuth 1.0a on plain HTTP for the tap (a 500 retried on the way), and a target whose
-    PowerOffice client key was revoked: the run fails with its one line, still masked."""
+    """target-woocommerce signs with OAuth 1.0a on plain HTTP; then tap-woocommerce puts the keys
+    in the query string over plain HTTP, which the shop refuses after a 500 the tap retried: the
+    run ends with the tap's one line, and the keys in every logged request URL stay masked."""
     talk.load_fixture("woocommerce-poweroffice/first-contact.json")
+    signed = talk.meltano("--log-level=debug", "run", "tap-poweroffice", "mapper-talk", "target-woocommerce",
+                          env={"TARGET_WOOCOMMERCE_AUTH_METHOD": "oauth1"})
+    assert signed.returncode == 0, signed.stderr[-6000:]
     talk.fault("woocommerce", path_prefix="/wp-json/wc/v3/customers", status=500, times=1)
-    talk.settings("poweroffice", client_key="revoked-client-key-0123")
-    try:
-        result = talk.meltano("--log-level=debug", "run", "tap-woocommerce", "mapper-talk", "target-poweroffice",
-                              env={"TAP_WOOCOMMERCE_AUTH_METHOD": "oauth1"})
-    finally:
-        talk.settings("poweroffice", client_key=SECRETS["poweroffice"][1])
+
+    result = talk.meltano("--log-level=debug", "run", "tap-woocommerce", "mapper-talk", "target-poweroffice",
+                          env={"TAP_WOOCOMMERCE_AUTH_METHOD": "query"})
 
     assert result.returncode != 0
-    (line,) = plugin_lines(result, "target-poweroffice")
-    assert "PowerOffice GO refused the credentials" in line, line
+    (line,) = plugin_lines(result, "tap-woocommerce")
+    assert "WooCommerce refused the credentials" in line, line
     assert "Backing off" in result.stderr  # the 500 was retried and logged
+    assert "consumer_secret=***" in result.stderr  # the refused request was logged, masked
     assert_no_secret(talk)
