@@ -109,6 +109,29 @@ def test_a_base_url_without_its_api_path_says_what_to_add(talk: Talk):
     assert "sandbox:tap-customwebshop-to-target-shopify" not in saved_states(talk)
 
 
+def test_a_target_whose_api_is_stopped_or_whose_base_url_lacks_its_path_ends_in_one_line(talk: Talk):
+    """The target side of the two cases above: the tap reads, the target's first request fails;
+    no record is rejected for it and the bookmark stays where it was."""
+    talk.load_fixture("customwebshop-flows/webshop.json")
+    closed = f"http://127.0.0.1:{free_port()}/v2"
+    result = talk.run("tap-customwebshop", "mapper-talk", "target-poweroffice", expect_ok=False,
+                      env={"TARGET_POWEROFFICE_BASE_URL": closed, "TARGET_POWEROFFICE_TOKEN_URL": closed + "/token"})
+    assert_ended_in_one_line(talk, result, "target-poweroffice", "target-poweroffice: cannot reach PowerOffice GO",
+                             "(connection refused)", "talk sandbox start")
+
+    root = talk.urls["customwebshop"]
+    talk.load("poweroffice", "customers", [{"Id": 901, "IsPerson": True, "FirstName": "Una", "LastName": "Url",
+                                             "EmailAddress": "una@example.no"}])
+    result = talk.run("tap-poweroffice", "mapper-talk", "target-customwebshop", expect_ok=False,
+                      env={"TARGET_CUSTOMWEBSHOP_BASE_URL": root, "TARGET_CUSTOMWEBSHOP_CREATE_FROM": '["poweroffice"]'})
+    assert_ended_in_one_line(talk, result, "target-customwebshop",
+                             f"target-customwebshop: Custom Webshop has no API at {root}",
+                             f"did you mean {root}/api/v1?")
+    assert talk.store.open_rejects() == []
+    assert not {"sandbox:tap-customwebshop-to-target-poweroffice",
+                "sandbox:tap-poweroffice-to-target-customwebshop"} & saved_states(talk)
+
+
 # -- every setting from the environment ---------------------------------------------------------------
 
 def plugin_class(executable: str):

@@ -36,6 +36,7 @@ class ApiError(Exception):
     def __init__(self, status: int, detail: str, method: str = "", url: str = ""):
         self.status = status
         self.detail = detail
+        self.method, self.url = method, url  # the path only: a query string may carry credentials
         super().__init__(f"{method} {url} -> {status}: {detail}".strip())
 
 
@@ -56,6 +57,11 @@ class AuthFailed(FatalApiError):
 
 class Unreachable(FatalApiError):
     """No connection to the API (refused, unknown host, TLS failure) after the retries."""
+
+
+class WrongBaseUrl(FatalApiError):
+    """The API answered 404 before anything else worked, and so did a collection that always
+    exists: base_url is missing its path (/v2, /api/v1) or points somewhere else."""
 
 
 # Methods a repeat cannot double: reads, and writes that set a state (PUT, PATCH, DELETE).
@@ -110,8 +116,14 @@ class ApiSession:
         max_retries: int = 6,
         timeout: float = 60.0,
         user_agent: str = "talk-sync/0.1",
+        probe_path: str | None = None,
     ):
         self.client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, headers={"User-Agent": user_agent})
+        # A GET that always answers 200 at a right base_url (a small page of a collection): on a
+        # 404 before anything worked it tells "no such record" from "no API here".
+        self.probe_path = probe_path
+        self.answered = False  # the API has answered at all (a refused connection is then transient)
+        self.worked = False    # ... with a 2xx
         self.auth_headers = auth_headers or (lambda: {})
         self.on_unauthorized = on_unauthorized
         self.min_interval = min_interval
@@ -167,7 +179,9 @@ class ApiSession:
         except httpx.TransportError as exc:
             raise self._transport_failure(exc, method, shown, safe) from None
         self.calls += 1
+        self.answered = True
         status = response.status_code
+        self.worked = self.worked or status < 300
         if status == 401 and self.on_unauthorized and not refreshed:
             refreshed.append(True)
             self.on_unauthorized()
@@ -181,9 +195,22 @@ class ApiSession:
             if not safe:
                 raise UnknownOutcome(status, f"{error.detail} (the request may have been applied; not sent again)", method, shown)
             raise _Again(f"answered {status}", error, retry_after(response))
+        if status == 404 and not self.worked and self._no_api_here(headers):
+            raise WrongBaseUrl(404, f"no API at {self.client.base_url} ({method} {shown} and GET "
+                                    f"{without_query(self.probe_path)} both answered 404)", method, shown)
         if status >= 400:
             raise ApiError(status, error_detail(response), method, shown)
         return response
+
+    def _no_api_here(self, headers: dict) -> bool:
+        if not self.probe_path:
+            return False
+        try:
+            probe = self.client.get(self.probe_path, headers=headers)
+        except httpx.TransportError:
+            return False
+        self.worked = probe.status_code < 300
+        return probe.status_code == 404
 
     def _transport_failure(self, exc: httpx.TransportError, method: str, shown: str, safe: bool) -> Exception:
         """What a request that got no answer becomes: an error at once, or another attempt."""
@@ -195,6 +222,10 @@ class ApiSession:
                                   "(setting ca_bundle where the system has one)", method, shown)
         if isinstance(exc, httpx.UnsupportedProtocol):
             return Unreachable(0, f"cannot reach {self.origin}: {cause}", method, shown)
+        if isinstance(exc, httpx.ConnectError) and not self.answered:
+            # Refused or unknown host before the API ever answered: not running, or a wrong
+            # base_url. Thirty seconds of retries would only delay saying so.
+            return Unreachable(0, f"cannot reach {self.origin} ({cause})", method, shown)
         if not safe and not isinstance(exc, NOTHING_SENT):
             return UnknownOutcome(0, f"{cause} after the request was sent (it may have been applied; not sent again)",
                                   method, shown)

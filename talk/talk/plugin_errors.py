@@ -24,17 +24,9 @@ from singer_sdk import Tap
 from singer_sdk import exceptions as sdk_errors
 
 from . import redact
-from .http import ApiError, AuthFailed, FatalApiError, Unreachable
+from .http import ApiError, AuthFailed, FatalApiError, Unreachable, WrongBaseUrl
 
 EXIT_FATAL = 2  # 1 is a crash, 3 a run that finished with rejects
-
-
-class WrongBaseUrl(FatalApiError):
-    """The API answered 404 before anything else worked: base_url is missing its path or wrong."""
-
-    def __init__(self, status: int, detail: str, method: str = "", url: str = ""):
-        super().__init__(status, detail, method, url)
-        self.method, self.url = method, url
 
 
 def request_of(error: ApiError) -> str:

@@ -9,7 +9,7 @@ from singer_sdk import Tap
 from singer_sdk import typing as th
 
 from . import plugin_errors
-from .http import AuthFailed, Unreachable
+from .http import AuthFailed, Unreachable, WrongBaseUrl
 
 
 # A non-negative number (seconds, a rate), also as text. Meltano hands a `decimal` setting set
@@ -72,7 +72,7 @@ class TalkStream:
         if status in (401, 403):
             raise AuthFailed(status, detail, method, path)
         if status == 404 and not self._tap.api_reached:
-            raise plugin_errors.WrongBaseUrl(404, detail, method, path)
+            raise WrongBaseUrl(404, detail, method, path)
 
 
 def path_of(url: str | None) -> str:

@@ -19,7 +19,7 @@ from singer_sdk import typing as th
 from singer_sdk.mapper_base import InlineMapper
 from singer_sdk.singerlib.encoding.simple import SimpleSingerWriter
 
-from talk import merge, model
+from talk import merge, model, plugin_errors
 from talk import mapping as mappings
 from talk.mapping import EntityMapping
 from talk.rejects import RejectLog
@@ -67,6 +67,7 @@ class TalkMapper(InlineMapper):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        plugin_errors.install(self)  # no secret (a store URL's password) in any log line
         system = self.config.get("source_system") or source_system_from_env()
         if not system:
             raise SystemExit("mapper-talk: set source_system (or run it in Meltano after a Talk tap)")

@@ -69,6 +69,7 @@ class CustomWebshopClient:
             auth_headers=lambda: {API_KEY_HEADER: key},
             timeout=float(config.get("timeout") or DEFAULT_TIMEOUT),
             user_agent=config.get("user_agent") or "talk-sync/0.1",
+            probe_path="/products?limit=1",
         )
         self.default_vat_rate = str(config.get("default_vat_rate") or DEFAULT_VAT_RATE)
 

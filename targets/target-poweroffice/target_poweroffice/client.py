@@ -115,6 +115,7 @@ class PowerOfficeClient:
             min_interval=PACING_MARGIN / rate if rate else 0.0,
             timeout=float(config.get("timeout") or 60),
             user_agent=user_agent,
+            probe_path="/Products?PageSize=1&Fields=Id",
         )
 
     # -- auth ---------------------------------------------------------------------------------

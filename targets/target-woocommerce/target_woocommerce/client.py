@@ -36,7 +36,7 @@ class WooSession(ApiSession):
     def __init__(self, config: dict):
         timeout = float(config.get("timeout") or DEFAULT_TIMEOUT)
         user_agent = str(config.get("user_agent") or DEFAULT_USER_AGENT)
-        super().__init__(api_root(config), timeout=timeout, user_agent=user_agent)
+        super().__init__(api_root(config), timeout=timeout, user_agent=user_agent, probe_path="/products?per_page=1")
         self.client.close()
         verify = tls_verify(config)  # a CA file for requests (the tap); httpx takes an SSL context
         if isinstance(verify, str):
