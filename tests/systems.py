@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from harness import SECRETS, Talk
 from talk import mapping
-from talk.sync import StoreLinks
+from talk.links import StoreLinks
 
 
 def client(talk: Talk, system: str):

@@ -42,12 +42,12 @@ def test_a_customer_deleted_in_shopify_is_an_open_reject_until_a_person_has_it_r
     edit_in_poweroffice(talk, "customers", "102", LastName="Hansen-Lie")
 
     talk.run(*FORWARD)
-    (reject,) = talk.store.open_rejects(destination="shopify")
+    (reject,) = talk.store.queue.entries(destination="shopify")
     assert reject["global_id"] == kari and f"was deleted in shopify customers {deleted}" in reject["reason"]
     assert "talk rejects --recreate" in reject["reason"]
     assert "kari.hansen@example.no" not in emails(talk), "Talk does not resurrect on its own"
     talk.run(*FORWARD)
-    assert talk.store.open_rejects(destination="shopify")[0]["attempts"] == 2, "still waiting, not silently skipped"
+    assert talk.store.queue.entries(destination="shopify")[0]["attempts"] == 2, "still waiting, not silently skipped"
 
     out = talk.cli("rejects", "--recreate", str(reject["id"])).stdout
     assert "the next run creates it there again" in out
@@ -57,7 +57,7 @@ def test_a_customer_deleted_in_shopify_is_an_open_reject_until_a_person_has_it_r
     assert recreated.native_id != deleted
     kari_now = next(c for c in client(talk, "shopify").index("customers") if c["id"] == recreated.native_id)
     assert kari_now["lastName"] == "Hansen-Lie"
-    assert talk.store.open_rejects() == []
+    assert talk.store.queue.entries() == []
 
 
 def test_with_on_deleted_unlink_a_deleted_product_is_no_longer_synced_there(talk: Talk):
@@ -73,5 +73,5 @@ def test_with_on_deleted_unlink_a_deleted_product_is_no_longer_synced_there(talk
     talk.run(*FORWARD, env=env)
     skus = [p["variants"][0]["sku"] for p in client(talk, "shopify").index("products")]
     assert "SKU-1002" not in skus, "not recreated"
-    assert talk.store.open_rejects() == []
+    assert talk.store.queue.entries() == []
     assert talk.store.link_for("shopify", "product", beans).extra.get("unlinked") is True

@@ -16,7 +16,7 @@ def test_a_dry_run_plans_the_first_sync_and_the_real_run_does_exactly_that(talk:
     dry = talk.run(*FORWARD, env={"TARGET_SHOPIFY_DRY_RUN": "true"})
     assert talk.writes("shopify") == []
     assert talk.store.counts() == {"links": 0, "shadows": 0}
-    assert talk.store.last_runs() == [] and talk.store.open_rejects() == []
+    assert talk.store.last_runs() == [] and talk.store.queue.entries() == []
     assert "poweroffice" not in talk.meltano("state", "list").stdout, "a dry run moves no bookmark"
     assert talk.rejects() == [], "orders whose customers it would create are planned, not rejected"
 

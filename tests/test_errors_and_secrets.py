@@ -127,7 +127,7 @@ def test_a_target_whose_api_is_stopped_or_whose_base_url_lacks_its_path_ends_in_
     assert_ended_in_one_line(talk, result, "target-customwebshop",
                              f"target-customwebshop: Custom Webshop has no API at {root}",
                              f"did you mean {root}/api/v1?")
-    assert talk.store.open_rejects() == []
+    assert talk.store.queue.entries() == []
     assert not {"sandbox:tap-customwebshop-to-target-poweroffice",
                 "sandbox:tap-poweroffice-to-target-customwebshop"} & saved_states(talk)
 

@@ -25,7 +25,7 @@ def test_a_product_edited_in_shopify_keeps_its_variant_link_and_a_new_order_for_
         "CustomerId": 101, "SalesOrderDate": "2026-12-01", "CurrencyCode": "NOK", "SalesOrderStatus": "Confirmed",
         "PurchaseOrderReference": "PO-NEW", "SalesOrderLines": [{"ProductId": 202, "Quantity": 4, "ProductUnitPrice": 189.0}]}])
     talk.run("tap-poweroffice", "mapper-talk", "target-shopify")
-    assert talk.store.open_rejects() == []
+    assert talk.store.queue.entries() == []
     shop = client(talk, "shopify")
     (order,) = [o for o in shop.index("orders") if o.get("poNumber") == "PO-NEW"]
     assert [(line["sku"], line["quantity"]) for line in order["lineItems"]] == [("SKU-1002", 4)]
@@ -41,7 +41,7 @@ def test_guest_buyers_whose_e_mail_differs_only_in_case_are_one_poweroffice_cust
 
     emails = Counter((c.get("EmailAddress") or "").lower() for c in talk.records("poweroffice", "customers"))
     assert emails["gina.gjest@example.no"] == 1
-    assert talk.store.open_rejects() == [] and talk.rejects() == []
+    assert talk.store.queue.entries() == [] and talk.rejects() == []
     gina = next(c["Id"] for c in talk.records("poweroffice", "customers")
                 if (c.get("EmailAddress") or "").lower() == "gina.gjest@example.no")
     assert sum(1 for o in talk.records("poweroffice", "sales_orders") if o["CustomerId"] == gina) == 2
@@ -60,7 +60,7 @@ def test_a_changed_e_mail_no_longer_identifies_its_old_owner(talk: Talk):
     talk.load("poweroffice", "customers", [{"Id": 160, "IsPerson": True, "FirstName": "Olav", "LastName": "Nordmann",
                                              "EmailAddress": "ola.nordmann@example.no"}])
     talk.run("tap-poweroffice", "mapper-talk", "target-shopify")
-    assert talk.store.open_rejects() == []
+    assert talk.store.queue.entries() == []
     shopify = {c["email"]: c for c in client(talk, "shopify").index("customers")}
     assert shopify["ola@nordmann.example.no"]["firstName"] == "Ola"
     assert shopify["ola.nordmann@example.no"]["firstName"] == "Olav"

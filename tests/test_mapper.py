@@ -104,7 +104,7 @@ def test_a_queued_record_the_tap_did_not_read_is_sent_again_before_the_orders_th
     queued = {"id": new_global_id("poweroffice", "customers", "103"), "kind": "person", "first_name": "Nils",
               "last_name": "Berg", "email": "nils@example.no",
               "source": {"system": "poweroffice", "entity": "customers", "id": "103", "updated_at": None}}
-    store.open_reject(destination="shopify", source=queued["source"], talk_entity="customer", global_id=queued["id"],
+    store.queue.add(destination="shopify", source=queued["source"], talk_entity="customer", global_id=queued["id"],
                       stage="destination", reason="503", record=queued)
     messages, _ = run_mapper(tmp_path)
     sent = [m for m in messages if m["type"] == "RECORD"]
@@ -118,8 +118,8 @@ def test_a_queued_record_the_tap_did_not_read_is_sent_again_before_the_orders_th
 def test_a_record_the_mapper_cannot_map_waits_in_the_queue_and_is_mapped_again_next_run(tmp_path):
     run_mapper(tmp_path)
     store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
-    (row,) = store.open_rejects(destination="")
+    (row,) = store.queue.entries(destination="")
     assert (row["source_entity"], row["source_id"], row["stage"]) == ("products", "202", "mapping")
     assert "gratis" in row["reason"]
     run_mapper(tmp_path)
-    assert store.open_rejects(destination="")[0]["attempts"] == 2
+    assert store.queue.entries(destination="")[0]["attempts"] == 2

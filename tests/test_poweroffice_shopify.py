@@ -157,7 +157,7 @@ def test_rejected_records_are_reported_with_ids_and_reasons_and_the_rest_syncs(t
     talk.load_fixture("poweroffice-shopify/rejects.json")
     result = talk.run(*FORWARD, expect_ok=False)
     assert result.returncode == 0, "rejected records wait in the retry queue; the run (and its job) goes on"
-    queued = {(r["source_entity"], r["source_id"]) for r in talk.store.open_rejects(destination="shopify")}
+    queued = {(r["source_entity"], r["source_id"]) for r in talk.store.queue.entries(destination="shopify")}
     assert {("customers", "302"), ("customers", "303"), ("products", "402")} <= queued
 
     rejects = talk.rejects()

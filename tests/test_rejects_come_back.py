@@ -31,7 +31,7 @@ def shopify(talk: Talk, entity: str) -> list[dict]:
 
 
 def queued(talk: Talk) -> dict[tuple[str, str], dict]:
-    return {(r["source_entity"], r["source_id"]): r for r in talk.store.open_rejects(destination="shopify")}
+    return {(r["source_entity"], r["source_id"]): r for r in talk.store.queue.entries(destination="shopify")}
 
 
 def test_records_refused_today_sync_on_a_later_run_without_their_source_changing(talk: Talk):
@@ -78,14 +78,14 @@ def test_a_reject_is_retried_on_every_run_until_dismissed_and_a_dismissed_one_ca
         {"Id": 302, "IsPerson": True, "FirstName": "Broken", "LastName": "Email", "EmailAddress": "not-an-email"}])
 
     def attempts() -> int:
-        (row,) = talk.store.open_rejects(destination="shopify", include_dismissed=True)
+        (row,) = talk.store.queue.entries(destination="shopify", include_dismissed=True)
         return row["attempts"]
 
     talk.run(*FORWARD)
     assert attempts() == 1
     talk.run(*FORWARD)
     assert attempts() == 2, "retried although nothing changed in PowerOffice"
-    (row,) = talk.store.open_rejects(destination="shopify")
+    (row,) = talk.store.queue.entries(destination="shopify")
     assert "email" in row["reason"]
 
     assert "1 reject(s) dismissed" in talk.cli("rejects", "--dismiss", str(row["id"])).stdout
@@ -113,7 +113,7 @@ def test_an_unexpected_answer_for_one_record_rejects_that_record_and_the_next_ru
     talk.fault("poweroffice", method="GET", path_prefix="/v2/Customers/101", status=200, body=["not", "a", "customer"])
     result = talk.run(*POWEROFFICE.forward)
     assert result.returncode == 0
-    waiting = {r["source_entity"]: r for r in talk.store.open_rejects(destination="poweroffice")}
+    waiting = {r["source_entity"]: r for r in talk.store.queue.entries(destination="poweroffice")}
     assert set(waiting) == {"customers", "orders"}  # Ola, and Ola's order, which names him
     row = waiting["customers"]
     assert row["source_id"] == "cus_ola" and row["reason"].startswith("unexpected error:")
@@ -123,7 +123,7 @@ def test_an_unexpected_answer_for_one_record_rejects_that_record_and_the_next_ru
     assert talk.store.link_for("poweroffice", "customer", talk.store.global_id("customwebshop", "customers", "cus_mari"))
 
     talk.run(*POWEROFFICE.forward)
-    assert talk.store.open_rejects() == []
+    assert talk.store.queue.entries() == []
     ola = talk.store.global_id("customwebshop", "customers", "cus_ola")
     assert talk.store.link_for("poweroffice", "customer", ola).native_id == "101"
     assert sum(1 for o in talk.records("poweroffice", "sales_orders") if o["CustomerId"] == 101) == 1

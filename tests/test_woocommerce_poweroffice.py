@@ -145,7 +145,7 @@ def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(first_c
 def test_rejected_records_are_reported_with_ids_and_reasons_and_the_rest_syncs(talk: Talk):
     talk.load_fixture("woocommerce-poweroffice/rejects.json")
     result = talk.run(*FORWARD)  # rejected records wait in the retry queue; the run goes on
-    assert '"rejected": ' in result.stderr and talk.store.open_rejects(destination="poweroffice")
+    assert '"rejected": ' in result.stderr and talk.store.queue.entries(destination="poweroffice")
 
     reasons = {(r["source"]["entity"], r["source"]["id"]): r["reason"] for r in talk.rejects()}
     assert "address_country" in reasons[("customers", "62")]  # breaks the Talk model

@@ -158,25 +158,25 @@ def rejects(store_url: str | None, show_all: bool, as_json: bool, dismiss: str |
     store = IdentityStore(store_url)
     if dismiss or retry:
         target = dismiss or retry
-        changed = store.set_reject_status(None if target == "all" else _reject_id(target), "dismissed" if dismiss else "open")
+        changed = store.queue.set_status(None if target == "all" else _reject_id(target), "dismissed" if dismiss else "open")
         click.echo(f"{changed} reject(s) {'dismissed' if dismiss else 'reopened: retried on every run'}")
         return
     if recreate or unlink:
-        row = next((r for r in store.open_rejects(include_dismissed=True) if r["id"] == (recreate or unlink)), None)
+        row = next((r for r in store.queue.entries(include_dismissed=True) if r["id"] == (recreate or unlink)), None)
         if row is None or not row["global_id"] or not row["destination"]:
             raise click.ClickException(f"no reject {recreate or unlink} with a destination record (see `talk rejects`)")
         drop = store.drop_link if recreate else store.unlink
         link = drop(row["destination"], row["talk_entity"], row["global_id"])
         what = f"{row['talk_entity']} {row['label'] or row['global_id']}"
         if recreate:
-            store.set_reject_status(row["id"], "open")
+            store.queue.set_status(row["id"], "open")
             click.echo(f"{what}: unlinked from {row['destination']}; the next run creates it there again"
                        + ("" if link else " (it was not linked)"))
         else:
-            store.set_reject_status(row["id"], "dismissed")
+            store.queue.set_status(row["id"], "dismissed")
             click.echo(f"{what}: no longer synced to {row['destination']} (reject {row['id']} dismissed)")
         return
-    rows = store.open_rejects(include_dismissed=show_all)
+    rows = store.queue.entries(include_dismissed=show_all)
     if as_json:
         click.echo(json.dumps([{k: v for k, v in r.items() if k != "record"} for r in rows], indent=2, default=str))
         return

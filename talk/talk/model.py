@@ -156,3 +156,20 @@ STATS_SCHEMA = {
         "unchanged": {"type": "integer"}, "rejected": {"type": "integer"},
     },
 }
+
+
+def describe(talk_entity: str, record: dict) -> str:
+    """A record as a person knows it: a customer by name and e-mail, a product by SKU and name,
+    an order by number."""
+    if talk_entity == "customer":
+        name = (record.get("kind") == "organisation" and record.get("name")) or " ".join(
+            p for p in (record.get("first_name"), record.get("last_name")) if p)
+        parts = [name, f"<{record['email']}>" if record.get("email") else "",
+                 f"org. no. {record['organisation_number']}" if record.get("organisation_number") else ""]
+    elif talk_entity == "product":
+        parts = [f"SKU {record['sku']}" if record.get("sku") else "", f"'{record['name']}'" if record.get("name") else ""]
+    else:
+        number = record.get("number") or record.get("reference")
+        lines = len(record.get("lines") or [])
+        parts = [f"order {number}" if number else f"order {record.get('id')}", f"({lines} line{'' if lines == 1 else 's'})"]
+    return " ".join(p for p in parts if p) or str(record.get("id"))

@@ -7,6 +7,9 @@
   concurrency all compare against shadows.
 - match keys: normalised email / organisation number / SKU -> global id, for first contact.
 - runs: counts per pipeline and entity, for `talk report` and `make demo`.
+- rejects: the retry queue (`retry_queue.py`, reached as `store.queue`).
+
+The tables are declared in `schema.py`; `locks.py` serialises find-or-create across jobs.
 
 Several processes (mapper and target of one pipeline) use the same store at once, so every
 write is a short transaction and SQLite runs in WAL mode with a busy timeout.
@@ -26,91 +29,12 @@ import sqlalchemy as sa
 
 from .locks import IdentityLocks
 from .merge import PENDING
+from .retry_queue import RetryQueue
+from .schema import links, match_keys, metadata, runs, shadows  # noqa: F401 (metadata, runs: for callers)
 
 DEFAULT_URL = "sqlite:///var/talk.db"
 # In a link's extras: the destination record was deleted and a person chose not to sync it there again.
 UNLINKED = "unlinked"
-
-metadata = sa.MetaData()
-
-links = sa.Table(
-    "links",
-    metadata,
-    sa.Column("system", sa.String(40), primary_key=True),
-    sa.Column("entity", sa.String(60), primary_key=True),
-    sa.Column("native_id", sa.String(200), primary_key=True),
-    sa.Column("global_id", sa.String(64), nullable=False),
-    sa.Column("talk_entity", sa.String(20), nullable=False),
-    sa.Column("extra", sa.Text, nullable=True),
-    sa.Column("linked_at", sa.Float, nullable=False),
-)
-# One native record per system and Talk entity for a global id (the primary key already gives
-# one global id per native record): two jobs that create the same record at once cannot both
-# link theirs.
-sa.Index("links_by_global", links.c.global_id, links.c.system, links.c.talk_entity, unique=True)
-
-shadows = sa.Table(
-    "shadows",
-    metadata,
-    sa.Column("global_id", sa.String(64), primary_key=True),
-    sa.Column("system", sa.String(40), primary_key=True),
-    sa.Column("talk_entity", sa.String(20), nullable=False),
-    sa.Column("data", sa.Text, nullable=False),
-    sa.Column("hash", sa.String(64), nullable=False),
-    sa.Column("native_updated_at", sa.String(64), nullable=True),
-    sa.Column("saved_at", sa.Float, nullable=False),
-)
-
-match_keys = sa.Table(
-    "match_keys",
-    metadata,
-    sa.Column("talk_entity", sa.String(20), primary_key=True),
-    sa.Column("key", sa.String(300), primary_key=True),
-    sa.Column("global_id", sa.String(64), nullable=False),
-)
-
-# The retry queue: a record that did not sync, per destination and source record, until it
-# syncs or a person dismisses it. Meltano's bookmark moves past a rejected record, so this
-# table, not the bookmark, is what brings it back (mapper-talk re-emits open rejects of its
-# source system on every run). `destination` is "" for a record the mapper could not map.
-rejects = sa.Table(
-    "rejects",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("destination", sa.String(40), nullable=False),
-    sa.Column("source_system", sa.String(40), nullable=False),
-    sa.Column("source_entity", sa.String(60), nullable=False),
-    sa.Column("source_id", sa.String(200), nullable=False),
-    sa.Column("talk_entity", sa.String(20), nullable=False),
-    sa.Column("global_id", sa.String(64), nullable=True),
-    sa.Column("label", sa.String(300), nullable=True),  # the record as a person knows it
-    sa.Column("stage", sa.String(20), nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("record", sa.Text, nullable=True),  # Talk record (target) or native record (mapper)
-    sa.Column("attempts", sa.Integer, nullable=False, default=1),
-    sa.Column("first_seen", sa.Float, nullable=False),
-    sa.Column("last_seen", sa.Float, nullable=False),
-    sa.Column("status", sa.String(12), nullable=False, default="open"),  # open | dismissed
-    sa.UniqueConstraint("destination", "source_system", "source_entity", "source_id", name="one_reject_per_record"),
-)
-
-runs = sa.Table(
-    "runs",
-    metadata,
-    sa.Column("n", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("run_id", sa.String(64), nullable=False, index=True),
-    sa.Column("finished_at", sa.Float, nullable=False),
-    sa.Column("source", sa.String(40), nullable=False),
-    sa.Column("destination", sa.String(40), nullable=False),
-    sa.Column("entity", sa.String(20), nullable=False),
-    sa.Column("created", sa.Integer, default=0),
-    sa.Column("updated", sa.Integer, default=0),
-    sa.Column("unchanged", sa.Integer, default=0),
-    sa.Column("linked", sa.Integer, default=0),
-    sa.Column("skipped", sa.Integer, default=0),
-    sa.Column("rejected", sa.Integer, default=0),
-    sa.Column("dry_run", sa.Boolean, default=False),
-)
 
 SCHEMA_LOCK = 0x7A4C_0001  # advisory lock number for creating the schema (PostgreSQL)
 
@@ -169,6 +93,7 @@ class IdentityStore:
                 sa.event.listen(engine, "connect", _sqlite_pragmas)
             sa.event.listen(self.writer, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         self.locks = IdentityLocks(self)
+        self.queue = RetryQueue(self)
         self._create_schema()
 
     def _create_schema(self) -> None:
@@ -374,67 +299,6 @@ class IdentityStore:
                 data[PENDING] = sorted(set(data.get(PENDING, ())) | added_since)
                 row["data"] = data
         return _shadow_row(**row)
-
-    # -- the retry queue (rejects) ---------------------------------------------------------------
-    def open_reject(self, *, destination: str, source: dict, talk_entity: str, global_id: str | None, stage: str,
-                    reason: str, record: dict | None, label: str | None = None) -> None:
-        """Record (or count again) a record that did not sync into `destination`."""
-        now = time.time()
-        row = dict(destination=destination, source_system=source["system"], source_entity=source["entity"],
-                   source_id=str(source["id"]), talk_entity=talk_entity, global_id=global_id, label=label, stage=stage,
-                   reason=reason, record=json.dumps(record, default=str) if record is not None else None,
-                   attempts=1, first_seen=now, last_seen=now, status="open")
-        statement = self._insert(rejects).values(row)
-        statement = statement.on_conflict_do_update(
-            index_elements=["destination", "source_system", "source_entity", "source_id"],
-            set_=dict(talk_entity=statement.excluded.talk_entity, global_id=statement.excluded.global_id,
-                      label=statement.excluded.label, stage=statement.excluded.stage, reason=statement.excluded.reason,
-                      record=statement.excluded.record, last_seen=statement.excluded.last_seen,
-                      attempts=rejects.c.attempts + 1))
-        with self._write() as conn:
-            conn.execute(statement)
-
-    def close_rejects(self, destination: str, source_keys: Iterable[tuple[str, str, str]]) -> int:
-        """The records (source system, entity, id) synced into `destination`: off the queue."""
-        keys = [(s, e, str(i)) for s, e, i in source_keys]
-        if not keys:
-            return 0
-        closed = 0
-        with self._write() as conn:
-            for start in range(0, len(keys), 300):
-                condition = sa.tuple_(rejects.c.source_system, rejects.c.source_entity, rejects.c.source_id).in_(keys[start:start + 300])
-                closed += conn.execute(rejects.delete().where(rejects.c.destination == destination, condition)).rowcount
-        return closed
-
-    def open_rejects(self, *, destination: str | None = None, source_system: str | None = None,
-                     include_dismissed: bool = False) -> list[dict]:
-        query = sa.select(rejects).order_by(rejects.c.id)
-        if destination is not None:
-            query = query.where(rejects.c.destination == destination)
-        if source_system is not None:
-            query = query.where(rejects.c.source_system == source_system)
-        if not include_dismissed:
-            query = query.where(rejects.c.status == "open")
-        with self.engine.connect() as conn:
-            return [{**r, "record": json.loads(r["record"]) if r["record"] else None}
-                    for r in conn.execute(query).mappings()]
-
-    def refresh_reject_records(self, source_system: str, source_entity: str, source_id: str, record: dict,
-                               destinations: Iterable[str]) -> None:
-        """The source record was read again: queued copies of it become this newer version."""
-        with self._write() as conn:
-            conn.execute(rejects.update().where(
-                rejects.c.source_system == source_system, rejects.c.source_entity == source_entity,
-                rejects.c.source_id == str(source_id), rejects.c.destination.in_(list(destinations)),
-            ).values(record=json.dumps(record, default=str)))
-
-    def set_reject_status(self, reject_id: int | None, status: str) -> int:
-        """Dismiss (or reopen) one queued reject, or every one when `reject_id` is None."""
-        query = rejects.update().values(status=status)
-        if reject_id is not None:
-            query = query.where(rejects.c.id == reject_id)
-        with self._write() as conn:
-            return conn.execute(query).rowcount
 
     def unlink(self, system: str, talk_entity: str, global_id: str) -> Link | None:
         """The record was deleted in `system` and is not to be synced there again: the link

@@ -3,14 +3,19 @@
 This is the write path every target shares; a target only supplies its `SystemClient`.
 Per record:
 1. validate against the Talk model; a bad record is rejected with its reasons;
-2. find the destination record: by link, else (first contact) by external reference, then
-   by match keys in an index of the destination read once per run;
-3. if there is none, create it (only where a flow creates from that source), external
-   reference set to the global id so a run killed after the create finds it again;
-4. if there is one, fetch its present state, merge field by field against the shadows
+2. take the identity's locks in this system (global id and match keys, `locks.py`), so no
+   other job finds-or-creates it here at the same time;
+3. find the destination record: by link, else (first contact) in the store (another job may
+   just have linked it), by external reference, then by match keys in an index of the
+   destination read once per run;
+4. if there is none, create it (only where a flow creates from that source), external
+   reference set to the global id so a run killed after the create finds it again; a create
+   whose answer was lost is looked for before it is sent again (`lost_answers.py`);
+5. if there is one, fetch its present state, merge field by field against the shadows
    (a change in the destination that we have not seen is never overwritten) and write only
    the properties that differ;
-5. commit the link and both shadows in one transaction.
+6. commit the link and both shadows in one transaction;
+7. a rejected record waits in the retry queue (`retry_queue.py`); one that synced leaves it.
 """
 from __future__ import annotations
 
@@ -24,24 +29,20 @@ import jsonschema
 
 from . import flows, merge, model
 from .client import SystemClient
-from .http import ApiError, FatalApiError, UnknownOutcome
+from .http import ApiError, FatalApiError
 from .mapping import EntityMapping, SystemMapping, load as load_mapping
 from .matching import match_keys
 from .paths import get_path, set_path
 from .rejects import RejectLog
 from .preview import Preview
+from .links import StoreLinks
+from .lost_answers import CreateOnce
 from .store import UNLINKED, IdentityStore, Link
 from .transforms import MappingError
 
 log = logging.getLogger("talk.sync")
 
 PROGRESS_EVERY = 250  # records between progress lines in the target's log
-# How often a create whose outcome stayed unknown is looked for and, when it did not land,
-# sent again within one run; after that the record is rejected and the next run looks again.
-CREATE_ATTEMPTS = 3
-
-
-PLANNED_ID = "0"  # the native id a dry run gives a record it would create (a number, for APIs that want one)
 
 
 class UnreadableAnswer(Exception):
@@ -52,74 +53,8 @@ class DeletedInDestination(MappingError):
     """The linked destination record is gone: a person decides (recreate it, or unlink)."""
 
 
-class StoreLinks:
-    """Link look-ups for transforms, against the store, cached for the run."""
-
-    def __init__(self, store: IdentityStore):
-        self.store = store
-        self.native_cache: dict[tuple, str | None] = {}
-        # (system, talk entity, global id) -> (native id, link extras): a dry run's would-be links
-        self.planned: dict[tuple[str, str, str], tuple[str, dict]] = {}
-
-    def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str | None:
-        streams = [stream] if stream else [e.stream for e in load_mapping(system).for_talk(talk_entity)]
-        for name in streams:
-            found = self.store.global_id(system, name, native_id)
-            if found:
-                return found
-        return None
-
-    def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None,
-                      stream: str | None = None) -> str | None:
-        cache_key = (system, talk_entity, global_id, key, stream)
-        if cache_key not in self.native_cache:
-            link = self.store.link_for(system, talk_entity, global_id)
-            value = None
-            if link and stream not in (None, link.entity):
-                link = None
-            if link:
-                value = link.extra.get(key) if key else link.native_id
-            elif (system, talk_entity, global_id) in self.planned:
-                native_id, extra = self.planned[(system, talk_entity, global_id)]
-                value = extra.get(key, PLANNED_ID) if key else native_id
-            self.native_cache[cache_key] = value
-        return self.native_cache[cache_key]
-
-    def plan(self, system: str, talk_entity: str, global_id: str, native_id: str = "", extra: dict | None = None) -> None:
-        """A dry run would create (or link to an existing record) this record: what refers to
-        it is planned, not rejected."""
-        self.planned[(system, talk_entity, global_id)] = (native_id or PLANNED_ID, extra or {})
-
-    def related(self, system: str, global_id: str, prop: str) -> str | None:
-        """A property of the record as `system` holds it (from its shadow): e.g. the
-        organisation of a contact person."""
-        shadow = self.store.shadow(global_id, system) or {}
-        return shadow.get(prop)
-
-    def forget(self, system: str, talk_entity: str, global_id: str) -> None:
-        for key in [k for k in self.native_cache if k[:3] == (system, talk_entity, global_id)]:
-            del self.native_cache[key]
-
-
 # Marks mapper-talk puts on a record for one run only; not kept in the retry queue.
 RUN_MARKS = ("settled", "retry_for")
-
-
-def describe(talk_entity: str, record: dict) -> str:
-    """A record as a person knows it: a customer by name and e-mail, a product by SKU and name,
-    an order by number."""
-    if talk_entity == "customer":
-        name = (record.get("kind") == "organisation" and record.get("name")) or " ".join(
-            p for p in (record.get("first_name"), record.get("last_name")) if p)
-        parts = [name, f"<{record['email']}>" if record.get("email") else "",
-                 f"org. no. {record['organisation_number']}" if record.get("organisation_number") else ""]
-    elif talk_entity == "product":
-        parts = [f"SKU {record['sku']}" if record.get("sku") else "", f"'{record['name']}'" if record.get("name") else ""]
-    else:
-        number = record.get("number") or record.get("reference")
-        lines = len(record.get("lines") or [])
-        parts = [f"order {number}" if number else f"order {record.get('id')}", f"({lines} line{'' if lines == 1 else 's'})"]
-    return " ".join(p for p in parts if p) or str(record.get("id"))
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -157,7 +92,7 @@ class Syncer:
         self.preview = preview
         # Records of this destination waiting in the retry queue: a record that syncs leaves it.
         self.queued: set[tuple[str, str, str]] = set() if dry_run else {
-            (r["source_system"], r["source_entity"], r["source_id"]) for r in store.open_rejects(destination=system, include_dismissed=True)}
+            (r["source_system"], r["source_entity"], r["source_id"]) for r in store.queue.entries(destination=system, include_dismissed=True)}
         self.client = client
         self.store = store
         self.rejects = rejects
@@ -165,6 +100,7 @@ class Syncer:
         self.create_from = create_from
         self.mapping: SystemMapping = load_mapping(system)
         self.links = StoreLinks(store)
+        self.once = CreateOnce(client, self._landed)
         self.indexes: dict[str, dict[str, dict]] = {}
         # counts[(source system, talk entity)][outcome]
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -262,7 +198,7 @@ class Syncer:
                 done.append(key)
                 self.queued.discard(key)
         if done:
-            self.store.close_rejects(self.system, done)
+            self.store.queue.remove(self.system, done)
 
     def progress(self) -> str:
         totals: dict[str, int] = defaultdict(int)
@@ -285,9 +221,9 @@ class Syncer:
         source = record.get("source") or {}
         if self.dry_run or not source.get("system"):
             return  # a preview writes nothing; a record without a source cannot be read again
-        self.store.open_reject(destination=self.system, source=source, talk_entity=talk_entity,
+        self.store.queue.add(destination=self.system, source=source, talk_entity=talk_entity,
                                global_id=record.get("id"), stage=stage, reason=self.rejects.scrub(reason),
-                               record=record, label=describe(talk_entity, record))
+                               record=record, label=model.describe(talk_entity, record))
         self.queued.add((source["system"], source["entity"], str(source["id"])))
 
     def _reject_error(self, talk_entity: str, record: dict, exc: Exception) -> None:
@@ -380,13 +316,13 @@ class Syncer:
                 self.store.drop_link(self.system, talk_entity, record["id"])
                 self.links.forget(self.system, talk_entity, record["id"])
             log.info("%s %s was deleted in %s; creating it again (on_deleted: recreate)",
-                     talk_entity, describe(talk_entity, record), where)
+                     talk_entity, model.describe(talk_entity, record), where)
             return "recreate"
         if self.on_deleted == "unlink":
             if not self.dry_run:
                 self.store.unlink(self.system, talk_entity, record["id"])
             log.warning("%s %s was deleted in %s; no longer synced there (on_deleted: unlink)",
-                        talk_entity, describe(talk_entity, record), where)
+                        talk_entity, model.describe(talk_entity, record), where)
             return "skipped"
         raise DeletedInDestination(
             f"was deleted in {where}. Talk never recreates a deleted record on its own: "
@@ -491,7 +427,7 @@ class Syncer:
                  changes: list[str] = ()) -> None:
         """One line of a dry run's plan, naming the record as a person knows it."""
         source = record.get("source") or {}
-        line = {"action": action, "system": self.system, "entity": entity.talk, "record": describe(entity.talk, record),
+        line = {"action": action, "system": self.system, "entity": entity.talk, "record": model.describe(entity.talk, record),
                 "global_id": record["id"], "source": f"{source.get('system')} {source.get('entity')} {source.get('id')}"}
         if current is not None:
             line["existing"] = f"{entity.stream} {entity.native_id(current)}"
@@ -529,7 +465,7 @@ class Syncer:
             unchanged = [(k, w) for k, w in group if w.body is None and not w.changes]
             results += [(k, w.current) for k, w in unchanged]
             try:
-                created, updated = self._write_batch(stream, [w for _, w in creates], [w for _, w in updates])
+                created, updated = self.once.write_batch(stream, [w for _, w in creates], [w for _, w in updates])
             except FatalApiError:
                 raise
             except ApiError as exc:  # the whole request failed: every record of it is rejected
@@ -540,56 +476,10 @@ class Syncer:
 
     def _write_one(self, write: "Write") -> dict:
         if write.body is not None:
-            return self._create(write)
+            return self.once.create(write)
         if write.changes:
             return self.client.update(write.entity.stream, write.entity.native_id(write.current), write.changes, write.current)
         return write.current
-
-    def _create(self, write: "Write") -> dict:
-        """Create once: a create whose answer was lost is looked for before it is sent again."""
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            try:
-                created = self.client.create(write.entity.stream, write.body)
-                if not isinstance(created, dict) or write.entity.native_id(created) is None:
-                    # An answer we cannot read says as little as no answer: the create may
-                    # have landed, and a link to nothing would be worse than none.
-                    raise UnknownOutcome(0, f"the create's answer holds no {write.entity.id_path}", "create",
-                                         write.entity.stream)
-                return created
-            except UnknownOutcome as exc:
-                landed = self._landed(write.entity, [write.record]).get(write.record["id"])
-                if landed is not None:
-                    log.info("%s %s: the create's answer was lost (%s), but it landed as %s; linked",
-                             write.entity.talk, write.record["id"], exc.detail, write.entity.native_id(landed))
-                    return landed
-                if attempt == CREATE_ATTEMPTS:
-                    raise
-                log.info("%s %s: the create's answer was lost (%s) and it did not land; sending it again",
-                         write.entity.talk, write.record["id"], exc.detail)
-        raise AssertionError("unreachable")
-
-    def _write_batch(self, stream: str, creates: list["Write"], updates: list["Write"]) -> tuple[list, list]:
-        """One batch request; when its answer is lost, creates that landed are taken as they are
-        and only the rest (with the updates, which are safe to repeat) is sent again."""
-        results: dict[int, dict | Exception] = {}
-        for attempt in range(1, CREATE_ATTEMPTS + 1):
-            waiting = [n for n in range(len(creates)) if n not in results]
-            try:
-                created, updated = self.client.write_batch(
-                    stream, [creates[n].body for n in waiting],
-                    [(w.entity.native_id(w.current), w.changes, w.current) for w in updates])
-                results.update(zip(waiting, created))
-                return [results[n] for n in range(len(creates))], updated
-            except UnknownOutcome as exc:
-                if attempt == CREATE_ATTEMPTS or not waiting:
-                    raise
-                landed = self._landed(creates[0].entity, [creates[n].record for n in waiting])
-                for n in waiting:
-                    if creates[n].record["id"] in landed:
-                        results[n] = landed[creates[n].record["id"]]
-                log.info("%s batch: the answer was lost (%s); %d of %d creates had landed, sending the rest again",
-                         stream, exc.detail, len(results), len(creates))
-        raise AssertionError("unreachable")
 
     def _landed(self, entity: EntityMapping, records: list[dict]) -> dict[str, dict]:
         """Records of a create whose outcome is unknown that are in the destination after all

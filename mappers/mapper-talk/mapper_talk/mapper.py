@@ -28,7 +28,7 @@ from talk.store import IdentityStore
 from talk.transforms import MappingError
 
 from .identity import SourceIdentities
-from .retries import RetryQueue
+from .retries import Retries
 
 def source_system_from_env() -> str | None:
     """tap_poweroffice / tap-poweroffice -> poweroffice."""
@@ -85,7 +85,7 @@ class TalkMapper(InlineMapper):
         self.held_children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.latest_state: dict | None = None
         self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
-        self.queue = RetryQueue(self.store, system)
+        self.queue = Retries(self.store, system)
         self.reading = ""  # the Talk entity the tap's records are of now
 
     # -- Singer messages -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The mapper's side of the retry queue (talk.store `rejects`): what of this source system did
+"""The mapper's side of the retry queue (talk.retry_queue): what of this source system did
 not sync on an earlier run, kept current and sent again.
 
 Meltano's bookmark moves past a record whether it synced or not, so the queue is what brings
@@ -18,12 +18,12 @@ from talk.store import IdentityStore
 ENTITY_ORDER = ("customer", "product", "order")  # what is referred to before what refers to it
 
 
-class RetryQueue:
+class Retries:
     def __init__(self, store: IdentityStore, system: str):
         self.store = store
         self.system = system
         self.rows: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        for row in store.open_rejects(source_system=system):
+        for row in store.queue.entries(source_system=system):
             self.rows[(row["source_entity"], row["source_id"])].append(row)
 
     def read_again(self, stream: str, native_id: str, talk_record: dict) -> list[str]:
@@ -35,14 +35,14 @@ class RetryQueue:
         destinations = [r["destination"] for r in rows if r["destination"]]
         if destinations:
             kept = {k: v for k, v in talk_record.items() if k not in ("settled", "retry_for")}
-            self.store.refresh_reject_records(self.system, stream, native_id, kept, destinations)
+            self.store.queue.refresh(self.system, stream, native_id, kept, destinations)
         if len(destinations) < len(rows):
-            self.store.close_rejects("", [(self.system, stream, str(native_id))])
+            self.store.queue.remove("", [(self.system, stream, str(native_id))])
         return destinations
 
     def unmappable(self, source: dict, talk_entity: str, reason: str, native_record: dict) -> None:
         self.rows.pop((source["entity"], str(source["id"])), None)
-        self.store.open_reject(destination="", source=source, talk_entity=talk_entity, global_id=None,
+        self.store.queue.add(destination="", source=source, talk_entity=talk_entity, global_id=None,
                                stage="mapping", reason=reason, record=native_record)
 
     def remaining(self, before: str | None = None) -> list[dict]:
