@@ -21,21 +21,19 @@ talk sandbox seed
 # Every documented flow; its job runs the flow's direction, then the reverse.
 flows=(poweroffice-shopify woocommerce-poweroffice customwebshop-poweroffice customwebshop-shopify)
 for flow in "${flows[@]}"; do
-  echo "== meltano run $flow (first sync)"
+  echo "== talk run $flow (first sync)"
   status=0
-  meltano run "$flow" >"$demo/$flow.1.log" 2>&1 || status=$?
-  [ "$status" -eq 0 ] || { echo "meltano run $flow failed (exit $status); last lines of $demo/$flow.1.log:"; tail -30 "$demo/$flow.1.log"; exit "$status"; }
-  talk report --runs 2
+  talk run "$flow" 2>"$demo/$flow.1.log" || status=$?
+  [ "$status" -eq 0 ] || { echo "talk run $flow failed (exit $status); last lines of $demo/$flow.1.log:"; tail -30 "$demo/$flow.1.log"; exit "$status"; }
   echo
-  echo "== meltano run $flow (again: nothing to do, nothing written)"
+  echo "== talk run $flow (again: nothing to do, nothing written)"
   systems=(${flow//-/ })  # a flow's name is its two systems
   for system in "${systems[@]}"; do talk sandbox log "$system" --clear >/dev/null; done
-  meltano run "$flow" >"$demo/$flow.2.log" 2>&1 || { echo "second run failed; see $demo/$flow.2.log"; exit 1; }
-  talk report --runs 2
+  talk run "$flow" 2>"$demo/$flow.2.log" || { echo "second run failed; see $demo/$flow.2.log"; exit 1; }
   for system in "${systems[@]}"; do talk sandbox log "$system" --summary; done
   echo
 done
-echo "== Reject log"
+echo "== Records waiting in the retry queue"
 talk rejects
 echo
 echo "Sandbox request logs: talk sandbox log SYSTEM (poweroffice, shopify, woocommerce, customwebshop) while started."

@@ -134,10 +134,10 @@ def render_report(rows: list[dict]) -> str:
         key = (row["source"], row["destination"], row["entity"] + (" (dry run)" if row["dry_run"] else ""))
         for count in COUNTS:
             totals[key][count] += row[count] or 0
-    header = f"{'pipeline':<26} {'entity':<18}" + "".join(f"{c:>10}" for c in COUNTS)
+    header = f"{'pipeline':<30} {'entity':<12}" + "".join(f"{c:>10}" for c in COUNTS)
     lines = [header, "-" * len(header)]
     for (source, destination, entity), counts in totals.items():
-        lines.append(f"{source + ' -> ' + destination:<26} {entity:<18}" + "".join(f"{counts[c]:>10}" for c in COUNTS))
+        lines.append(f"{source + ' -> ' + destination:<30} {entity:<12}" + "".join(f"{counts[c]:>10}" for c in COUNTS))
     return "\n".join(lines)
 
 
