@@ -265,7 +265,7 @@ def check_webshop(url: str, api_key: str, timeout: float) -> None:
 @main.command("run")
 @click.argument("names", nargs=-1, required=True, metavar="JOB [JOB...]")
 @click.option("--fail-on-reject", is_flag=True, envvar="TALK_FAIL_ON_REJECT", show_envvar=True,
-              help="Exit with status 3 when records were rejected in this run (they are in the reject log either way).")
+              help="Exit with status 3 when records were rejected in this run (they wait in the retry queue either way).")
 @click.option("--full-refresh", is_flag=True, help="Read everything again, ignoring saved bookmarks.")
 @click.option("--force", is_flag=True, help="Run even though Meltano still marks a killed earlier run as running.")
 @click.option("--no-state-update", is_flag=True, help="Do not save bookmarks (a trial run).")
@@ -283,7 +283,10 @@ def run_job(names: tuple[str, ...], fail_on_reject: bool, full_refresh: bool, fo
     """
     flags = {"--full-refresh": full_refresh, "--force": force, "--no-state-update": no_state_update}
     meltano_options = tuple(flag for flag, given in flags.items() if given)
-    result = jobs.run_jobs(names, meltano_options, ("--environment", environment) if environment else (), store_url)
+    try:
+        result = jobs.run_jobs(names, meltano_options, ("--environment", environment) if environment else (), store_url)
+    except FileNotFoundError as missing:  # no meltano.yml here or above
+        raise click.ClickException(f"{missing}: run talk run in the Talk project (or set MELTANO_PROJECT_ROOT)") from None
     click.echo(f"\ntalk run {' '.join(names)}")
     click.echo(render_report(result.rows))
     for line in result.verdict():

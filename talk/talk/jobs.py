@@ -30,7 +30,7 @@ nothing.
 
 Why a wrapper at all: a target that rejected records used to exit 3, which made `meltano run`
 stop before the job's reverse pipeline and exit 1. Targets now exit 0 after rejecting (the
-records wait in the reject log), and the job's exit status is decided here, from the identity
+records wait in the retry queue, `talk rejects`), and the job's exit status is decided here, from the identity
 store's `runs` table: 0, or 3 when records were rejected and the caller asked to fail on that,
 or Meltano's own status when a pipeline failed.
 """
