@@ -2,10 +2,27 @@
 and sales order endpoints, paging, incremental filters, JSON Patch, ProblemDetails and 10 req/s.
 
 Served under `/v2` and `/Demo/v2` (tokens from `/OAuth/Token` and `/Demo/OAuth/Token`).
+
+Limits enforced (the spec's own, table in `limits`; each refusal is a 400 ProblemDetails whose
+`detail` and `errors` name the field):
+
+| Entity | Limit |
+|---|---|
+| Product | Name required, at most 400; Code at most 100 and unique; ProductType Product or Service |
+| Customer | Name (company) or FirstName + LastName (person) required; ExternalImportReference at most 50 and unique |
+| MailAddress (customer, contact person) | City and ZipCode required once anything is given; AddressLine1/2 at most 200, City 100, ZipCode 50, ExternalCode 50; CountryCode two letters |
+| Contact person | FirstName and LastName required; ExternalCode at most 50 |
+| Sales order | SalesOrderStatus Draft or Confirmed; line LineType one of the spec's VoucherLineType |
+
+Not enforced because the spec sets none: a length for a customer's Name, any `minimum`.
+
+Stock (`stock`): StockAvailable = StockOnHand minus what Confirmed orders reserve; stock
+changes move StockOnHandLastChangedDatetimeOffset, never LastChangedDateTimeOffset.
 """
 from __future__ import annotations
 
 import base64
+import copy
 import math
 import re
 import secrets
@@ -112,6 +129,11 @@ class PowerOfficeEmulator(Emulator):
         # API skips the "in use" refusal: it is how a test makes a record disappear.
         if entity == CUSTOMERS:
             return deletion.delete_customer(self.store, id)
+        if entity == SALES_ORDERS:  # a deleted order reserves nothing any more
+            order = self.store.get(SALES_ORDERS, id)
+            if order is not None:
+                self.records.delete_order(order)
+            return order is not None
         return super().delete_record(entity, id)
 
     # -- auth and throttling ------------------------------------------------------------------
@@ -393,13 +415,12 @@ class PowerOfficeEmulator(Emulator):
             after = apply_patch(before, await json_body(request), writable)
             if after != before:
                 after = self.records.sales_order_changed(before, after)
-                self.store.put(SALES_ORDERS, id, after)
+                self.records.save_order(after, before)  # confirming or drafting moves the reservation
             return JSONResponse(header(after))
 
         @router.delete("/SalesOrders/{id}")
         def delete_sales_order(id: str) -> Response:
-            self.get_or_404(SALES_ORDERS, id, "Sales order")
-            self.store.delete(SALES_ORDERS, id)
+            self.records.delete_order(self.get_or_404(SALES_ORDERS, id, "Sales order"))
             return Response(status_code=200)
 
         @router.get("/SalesOrders/{id}/Lines")
@@ -420,21 +441,23 @@ class PowerOfficeEmulator(Emulator):
         @router.patch("/SalesOrders/{id}/Lines/{lineId}")
         async def patch_line(id: str, lineId: str, request: Request) -> JSONResponse:
             order = self.get_or_404(SALES_ORDERS, id, "Sales order")
+            stored = copy.deepcopy(order)
             index = line_index(order, lineId)
             before = order["SalesOrderLines"][index]
             after = apply_patch(before, await json_body(request), line_writable)
             if after != before:
                 order["SalesOrderLines"][index] = self.records.line_changed(before, after)
                 self.records.order_totals(order)  # a line change leaves the header's timestamp alone
-                self.store.put(SALES_ORDERS, id, order)
+                self.records.save_order(order, stored)
             return JSONResponse(order["SalesOrderLines"][index])
 
         @router.delete("/SalesOrders/{id}/Lines/{lineId}")
         def delete_line(id: str, lineId: str) -> Response:
             order = self.get_or_404(SALES_ORDERS, id, "Sales order")
+            stored = copy.deepcopy(order)
             del order["SalesOrderLines"][line_index(order, lineId)]
             self.records.order_totals(order)
-            self.store.put(SALES_ORDERS, id, order)
+            self.records.save_order(order, stored)
             return Response(status_code=200)
 
     # -- helpers --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ OpenAPI DTOs (CustomerDto, ContactPersonDto, ProductDto, SalesOrderDto, SalesOrd
 """
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import uuid
@@ -14,6 +15,15 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ..common.documents import DocumentStore
+from . import limits, stock
+from .problem import Problem, not_found  # noqa: F401  (re-exported: the other modules import them from here)
+from .validation import (
+    check_contact_person,
+    check_customer,
+    check_external_reference,
+    check_product,
+    check_sales_order,
+)
 
 CUSTOMERS, CONTACT_PERSONS, PRODUCTS, SALES_ORDERS = "customers", "contact_persons", "products", "sales_orders"
 ENTITIES = (CUSTOMERS, CONTACT_PERSONS, PRODUCTS, SALES_ORDERS)
@@ -79,6 +89,9 @@ LINE_FIELDS = (
     "SortOrder TotalAmount UnitOfMeasureCode UseStandardSalesAccount VatAmount VatCode VatId VatRate "
     "VatReturnSpecification"
 ).split()
+# What "a change in total stock" touches: not a change of the product (LastChangedDateTimeOffset).
+STOCK_FIELDS = {"StockOnHand", "StockAvailable", "StockOnHandLastChangedDatetimeOffset", "LastChangedDateTimeOffset"}
+
 LINE_READ_ONLY = set(
     "DepartmentCode Dim1Code Dim2Code Dim3Code Id LocationCode NetAmount ProductCode ProjectCode SalesOrderId "
     "SellersReferenceEmployeeNo TotalAmount VatAmount VatCode VatId VatRate".split()
@@ -88,28 +101,6 @@ LINE_POST_EXTRA = {"ProductCode"}
 SALES_ORDER_POST_EXTRA = {"CustomerNo"}
 
 ORDER_ID_NAMESPACE = uuid.UUID("5d2b7a52-6f0e-4d0b-9a57-7a6c1d9f0a01")
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
-
-
-class Problem(Exception):
-    """An RFC 7807 error response."""
-
-    def __init__(self, status: int, title: str, detail: str = "", headers: dict | None = None):
-        super().__init__(detail or title)
-        self.status, self.title, self.detail, self.headers = status, title, detail, headers or {}
-
-    def body(self, instance: str = "") -> dict:
-        return {
-            "type": f"https://tools.ietf.org/html/rfc9110#section-15.{5 if self.status < 500 else 6}",
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            "instance": instance,
-        }
-
-
-def not_found(kind: str, id: Any) -> Problem:
-    return Problem(404, "Object(s) not found", f"{kind} with id = {id} not found.")
 
 
 class Clock:
@@ -174,71 +165,6 @@ def line_uuid(n: int) -> str:
 
 def money(value: float) -> float:
     return round(value + 0.0, 2)
-
-
-# -- validation ------------------------------------------------------------------------------
-
-def check_address(address: Any, what: str, title: str) -> None:
-    if not isinstance(address, dict):
-        return
-    if not any(address.get(k) for k in ("AddressLine1", "AddressLine2", "City", "ZipCode", "CountryCode")):
-        return
-    missing = [k for k in ("City", "ZipCode") if not address.get(k)]
-    if missing:
-        raise Problem(400, title, f"{what}.{missing[0]} is required when an address is given.")
-    code = address.get("CountryCode")
-    if code and not COUNTRY_CODE.match(code):
-        raise Problem(400, title, f"{what}.CountryCode '{code}' is not a valid ISO 3166-1 alpha-2 country code.")
-    for key, limit in (("AddressLine1", 200), ("AddressLine2", 200), ("City", 100), ("ZipCode", 50), ("ExternalCode", 50)):
-        if isinstance(address.get(key), str) and len(address[key]) > limit:
-            raise Problem(400, title, f"{what}.{key} can not be longer than {limit} characters.")
-
-
-def check_external_reference(store: DocumentStore, entity: str, record: dict, title: str, kind: str) -> None:
-    reference = record.get("ExternalImportReference")
-    if reference is None:
-        return
-    if len(reference) > 50:
-        raise Problem(400, title, "ExternalImportReference can not be longer than 50 characters.")
-    for other in store.all(entity):
-        if other.get("ExternalImportReference") == reference and other["Id"] != record.get("Id"):
-            raise Problem(
-                400, title, f"ExternalImportReference is already in use. '{reference}' is used on ({kind}) Id = {other['Id']}."
-            )
-
-
-def check_customer(store: DocumentStore, customer: dict) -> None:
-    title = "Customer validation error(s)"
-    if customer.get("IsPerson"):
-        if not customer.get("FirstName") or not customer.get("LastName"):
-            raise Problem(400, title, "FirstName and LastName are required when IsPerson is true.")
-    elif not customer.get("Name"):
-        raise Problem(400, title, "Name is required when IsPerson is false.")
-    check_address(customer.get("MailAddress"), "MailAddress", title)
-    check_external_reference(store, CUSTOMERS, customer, title, "contact")
-
-
-def check_product(store: DocumentStore, product: dict) -> None:
-    title = "Product validation error(s)"
-    if not product.get("Name"):
-        raise Problem(400, title, "Name is required.")
-    if len(product["Name"]) > 400:
-        raise Problem(400, title, "Name can not be longer than 400 characters.")
-    code = product.get("Code")
-    if code:
-        if len(code) > 100:
-            raise Problem(400, title, "Code can not be longer than 100 characters.")
-        for other in store.all(PRODUCTS):
-            if other.get("Code") == code and other["Id"] != product.get("Id"):
-                raise Problem(400, title, f"Product code '{code}' is already in use on product Id = {other['Id']}.")
-
-
-def check_contact_person(person: dict) -> None:
-    title = "Contact person validation error(s)"
-    if not person.get("FirstName") or not person.get("LastName"):
-        raise Problem(400, title, "FirstName and LastName are required.")
-    if isinstance(person.get("ExternalCode"), str) and len(person["ExternalCode"]) > 50:
-        raise Problem(400, title, "ExternalCode can not be longer than 50 characters.")
 
 
 def pick(body: dict, allowed: set[str]) -> dict:
@@ -329,7 +255,6 @@ class Records:
             raise not_found("Contact", contact_id)
         body = pick(body, set(CONTACT_PERSON_FIELDS) - CONTACT_PERSON_READ_ONLY)
         check_contact_person(body)
-        check_address(body.get("MailAddress"), "MailAddress", "Contact person validation error(s)")
         dto = self.contact_person_dto(contact_id, body)
         return self.store.put(CONTACT_PERSONS, dto["Id"], dto)
 
@@ -339,7 +264,8 @@ class Records:
         return after
 
     # products
-    def product_dto(self, body: dict, product_id: int | None = None) -> dict:
+    def product_dto(self, body: dict, product_id: int | None = None, reserved: float = 0.0) -> dict:
+        """A full ProductDto; `reserved` is what confirmed orders already hold of it (fixtures)."""
         now = body.get("LastChangedDateTimeOffset") or self.clock.now()
         dto = {field: None for field in PRODUCT_FIELDS}
         dto.update(pick(body, set(PRODUCT_FIELDS)))
@@ -351,17 +277,10 @@ class Records:
         dto["ProductType"] = body.get("ProductType") or "Product"
         dto["UnitOfMeasureCode"] = body.get("UnitOfMeasureCode") or "EA"
         dto["StandardSalesAccount"] = dto["StandardSalesAccount"] or 3000
-        self.product_stock(dto, now)
-        return dto
-
-    @staticmethod
-    def product_stock(dto: dict, now: str) -> None:
-        if dto.get("IsStockItem"):
-            dto["StockOnHand"] = dto.get("StockOnHand") or 0.0
-            dto["StockAvailable"] = dto["StockOnHand"]
+        if dto["IsStockItem"]:
             dto["StockOnHandLastChangedDatetimeOffset"] = dto.get("StockOnHandLastChangedDatetimeOffset") or now
-        else:
-            dto["StockAvailable"] = dto.get("StockOnHand")
+        stock.available(dto, reserved)
+        return dto
 
     def create_product(self, body: dict) -> dict:
         body = pick(body, set(PRODUCT_FIELDS) - PRODUCT_READ_ONLY)
@@ -370,12 +289,19 @@ class Records:
         return self.store.put(PRODUCTS, dto["Id"], dto)
 
     def product_changed(self, before: dict, after: dict) -> dict:
+        """A patched product: StockAvailable follows StockOnHand (keeping what is reserved), and
+        a change of the stock alone leaves LastChangedDateTimeOffset as it was (see `stock`)."""
         check_product(self.store, after)
         now = self.clock.now()
-        if after.get("StockOnHand") != before.get("StockOnHand"):
+        if before.get("IsStockItem"):
+            reserved = stock.reserved_in(before)
+        else:  # becoming a stock item: its open confirmed orders start to reserve
+            reserved = stock.reserved_for(self.store, after["Id"])
+        if after.get("StockOnHand") != before.get("StockOnHand") or (after.get("IsStockItem") and not before.get("IsStockItem")):
             after["StockOnHandLastChangedDatetimeOffset"] = now
-        self.product_stock(after, now)
-        after["LastChangedDateTimeOffset"] = now
+        stock.available(after, reserved)
+        if any(after.get(key) != before.get(key) for key in set(after) - STOCK_FIELDS):
+            after["LastChangedDateTimeOffset"] = now
         return after
 
     # sales orders
@@ -486,34 +412,51 @@ class Records:
             if not isinstance(line, dict):
                 raise Problem(400, "Sales order line validation error(s)", "Each sales order line must be an object.")
             lines.append(pick(line, (set(LINE_FIELDS) - LINE_READ_ONLY) | LINE_POST_EXTRA))
+        check_sales_order({**body, "SalesOrderLines": lines})
         for line in lines:
             self.resolve_product(line)  # validate every line before anything is stored
         dto = self.sales_order_dto({**body, "SalesOrderLines": lines}, customer)
-        return self.store.put(SALES_ORDERS, dto["Id"], dto)
+        return self.save_order(dto, None)
 
     def sales_order_changed(self, before: dict, after: dict) -> dict:
         if after.get("CustomerId") != before.get("CustomerId"):
             customer = self.resolve_customer({"CustomerId": after.get("CustomerId")})
             after["CustomerNo"] = customer.get("Number")
         check_external_reference(self.store, SALES_ORDERS, after, "Sales order validation error(s)", "sales order")
-        if after.get("SalesOrderStatus") not in ("Draft", "Confirmed"):
-            raise Problem(400, "Sales order validation error(s)", "SalesOrderStatus must be Draft or Confirmed.")
+        if after.get("SalesOrderStatus") is None:
+            raise limits.invalid("Sales order validation error(s)", "SalesOrderStatus", "SalesOrderStatus must be Draft or Confirmed.")
+        check_sales_order(after)
         after["LastChangedDateTimeOffset"] = self.clock.now()
         return after
 
     def add_line(self, order: dict, body: dict) -> dict:
         body = pick(body, (set(LINE_FIELDS) - LINE_READ_ONLY) | LINE_POST_EXTRA)
+        limits.check("sales_order_line", body, "Sales order line validation error(s)")
         product = self.resolve_product(body)
+        before = copy.deepcopy(order)
         lines = order.setdefault("SalesOrderLines", [])
         next_sort = max([line.get("SortOrder") or 0 for line in lines], default=-1) + 1
         line = self.line_dto(order["Id"], body, next_sort, product)
         lines.append(line)
         self.order_totals(order)  # sub-entity change: the header's LastChangedDateTimeOffset stays
-        self.store.put(SALES_ORDERS, order["Id"], order)
+        self.save_order(order, before)
         return line
 
     def line_changed(self, before: dict, after: dict) -> dict:
+        limits.check("sales_order_line", after, "Sales order line validation error(s)")
         if after.get("ProductId") != before.get("ProductId"):
             self.line_product(after, self.resolve_product({"ProductId": after.get("ProductId")}), inherit=False)
         self.line_amounts(after)
         return after
+
+    # every write of a sales order goes through these two, so reservations never miss one
+    def save_order(self, order: dict, before: dict | None) -> dict:
+        """Store an order (`before`: as it was stored, None for a new one) and move the stock
+        its reservation changed."""
+        self.store.put(SALES_ORDERS, order["Id"], order)
+        stock.order_changed(self.store, before, order)
+        return order
+
+    def delete_order(self, order: dict) -> None:
+        self.store.delete(SALES_ORDERS, order["Id"])
+        stock.order_changed(self.store, order, None)

@@ -1,6 +1,7 @@
 """Deterministic PowerOffice GO data: the demo company, sized data sets and fixture loading."""
 from __future__ import annotations
 
+from . import stock
 from .records import CONTACT_PERSONS, CUSTOMERS, PRODUCTS, SALES_ORDERS, Problem, Records, line_uuid, order_uuid
 
 PERSONS = [
@@ -65,12 +66,12 @@ def demo(records: Records) -> dict[str, int]:
             })
             persons += 1
     products = []
-    for code, name, description, price, cost, stock, gtin in PRODUCTS_DEMO:
+    for code, name, description, price, cost, on_hand, gtin in PRODUCTS_DEMO:
         products.append(records.create_product({
             "Code": code, "Name": name, "Description": description, "UnitPrice": price, "UnitCost": cost, "Gtin": gtin,
-            "IsStockItem": stock is not None, "StockOnHand": stock,
-            "ProductType": "Product" if stock is not None else "Service",
-            "UnitOfMeasureCode": "EA" if stock is not None else "HUR",
+            "IsStockItem": on_hand is not None, "StockOnHand": on_hand,
+            "ProductType": "Product" if on_hand is not None else "Service",
+            "UnitOfMeasureCode": "EA" if on_hand is not None else "HUR",
         }))
     for customer_index, lines, status, day in ORDERS_DEMO:
         records.create_sales_order({
@@ -154,7 +155,9 @@ def load(records: Records, entity: str, given: list[dict]) -> list[dict]:
             dto = records.contact_person_dto(body["ContactId"], body)
             counters.at_least("contact_person_id", int(dto["Id"]))
         elif entity == PRODUCTS:
-            dto = records.product_dto(body)
+            # Fixtures may bring orders first: count what confirmed ones already reserve.
+            reserved = stock.reserved_for(store, body["Id"]) if body.get("Id") else 0.0
+            dto = records.product_dto(body, reserved=reserved)
             counters.at_least("product_id", int(dto["Id"]))
         elif entity == SALES_ORDERS:
             customer = records.resolve_customer(body)
@@ -166,6 +169,8 @@ def load(records: Records, entity: str, given: list[dict]) -> list[dict]:
                 for index, line in enumerate(body.get("SalesOrderLines") or [])
             ]
             dto = records.sales_order_dto({**body, "Id": order_id}, customer, number, lines)
+            stored.append(records.save_order(dto, store.get(SALES_ORDERS, dto["Id"])))
+            continue
         else:
             raise Problem(404, "Object(s) not found", f"Unknown entity '{entity}'.")
         stored.append(store.put(entity, dto["Id"], dto))
