@@ -138,18 +138,27 @@ class EntityMapping:
     def stale_properties(self, record: dict, talk: dict) -> list[str]:
         """Properties that one record holds in several native places that disagree (a Shopify
         variant price edited by hand, our price metafield not): the record is out of step with
-        itself, so the next write to this system must set them all again."""
-        stale = []
+        itself, so the next write to this system must set them all again. The places are a
+        rule's paths, or those of several rules that read and write one property (a price
+        converted from VAT-inclusive beside one that is not)."""
+        groups: dict[str, list[Rule]] = {}
         for rule in self.inbound_rules:
-            if len(rule.native_parts) < 2 or rule.items or rule.talk not in talk:
+            if not rule.items and rule.talk in talk and (len(rule.native_parts) > 1 or rule.direction == "both"):
+                groups.setdefault(rule.talk, []).append(rule)
+        stale = []
+        for prop, rules in groups.items():
+            if sum(len(rule.native_parts) for rule in rules) < 2:
                 continue
-            inbound, ctx = rule.reader(self.system, None)
+            values = set()
             try:
-                values = {inbound(get_parts(record, parts), ctx) for parts in rule.native_parts}
+                for rule in rules:
+                    inbound, ctx = rule.reader(self.system, None)
+                    ctx.record = record
+                    values |= {inbound(get_parts(record, parts), ctx) for parts in rule.native_parts}
             except MappingError:
                 continue
             if len(values) > 1:
-                stale.append(rule.talk)
+                stale.append(prop)
         return stale
 
     @property
@@ -163,6 +172,7 @@ class EntityMapping:
             rows = get_path(record, rule.native[0]) or []
             return [self._read_item(rule, row, links) for row in rows]
         inbound, ctx = rule.reader(self.system, links)
+        ctx.record = record  # a transform may read beside its value (a price, its VAT rate)
         if not rule.native_parts:
             return inbound(None, ctx)
         for parts in rule.native_parts:
@@ -193,6 +203,7 @@ class EntityMapping:
                 continue
             outbound = TRANSFORMS[rule.transform][1]
             ctx = rule.context(self.system, links, current)
+            ctx.record = talk
             try:
                 value = outbound(talk.get(rule.talk), ctx)
             except MappingError as exc:
@@ -209,8 +220,10 @@ class EntityMapping:
             if item.direction == "in":
                 continue
             outbound = TRANSFORMS[item.transform][1]
+            ctx = item.context(self.system, links, None)
+            ctx.record = line
             try:
-                value = outbound(line.get(item.talk), item.context(self.system, links, None))
+                value = outbound(line.get(item.talk), ctx)
             except MappingError as exc:
                 raise type(exc)(f"{rule.talk}.{item.talk}: {exc}") from None
             for path in item.native:

@@ -11,6 +11,8 @@ from typing import Any
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 MONEY = {"type": ["string", "null"], "pattern": r"^-?\d+\.\d{2}$", "description": "decimal amount, 2 places"}
+VAT_RATE = {"type": ["string", "null"], "pattern": r"^0\.\d{2,}$",
+            "description": "VAT rate as a fraction (\"0.25\" for 25 %); none: the default rate (a setting)"}
 
 SOURCE = {
     "type": "object",
@@ -76,6 +78,7 @@ PRODUCT_FIELDS: dict[str, Any] = {
     "description": NULLABLE_STRING,
     "gtin": NULLABLE_STRING,
     "price": {**MONEY, "description": "sales price excluding VAT"},
+    "vat_rate": VAT_RATE,
     "cost_price": MONEY,
     "stock": {"type": ["integer", "null"]},
     "archived": {"type": ["boolean", "null"]},
@@ -89,6 +92,7 @@ ORDER_LINE = {
         "description": NULLABLE_STRING,
         "quantity": {"type": ["number", "null"]},
         "unit_price": MONEY,
+        "vat_rate": VAT_RATE,
         "discount_percent": {"type": ["number", "null"]},
     },
 }

@@ -15,18 +15,19 @@ from singer_sdk import typing as th
 from singer_sdk.sinks import RecordSink
 from singer_sdk.target_base import Target
 
-from . import model, plugin_errors
+from . import business, model, plugin_errors
 from .client import SystemClient
 from .preview import Preview, default_path as preview_path
 from .rejects import RejectLog
 from .store import IdentityStore
-from .settings import STORE_SETTINGS
+from .settings import BUSINESS_SETTINGS, STORE_SETTINGS
 from .sync import Syncer
 
 log = logging.getLogger("talk.target")
 
 COMMON_SETTINGS = th.PropertiesList(
     *STORE_SETTINGS.wrapped.values(),
+    *BUSINESS_SETTINGS.wrapped.values(),
     th.Property("dry_run", th.BooleanType, default=False, description="Report what would be created, "
                 "updated and linked without writing anything."),
     th.Property("create_from", th.ArrayType(th.StringType), description="Source systems (or "
@@ -103,6 +104,10 @@ class TalkTarget(Target):
         # No secret in any log line; wrong credentials, an unreachable API (FatalApiError) end
         # the run with one line and exit status 2 instead of a traceback.
         plugin_errors.install(self)
+        try:
+            business.configure(self.config)  # dates and prices are written as the mapper reads them
+        except business.SettingError as error:
+            raise SystemExit(f"{self.name}: {error}") from None
 
     def make_client(self) -> SystemClient:
         raise NotImplementedError

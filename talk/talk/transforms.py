@@ -8,8 +8,12 @@ field-level merge depend on that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, time, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Callable, Protocol
+
+from . import business
+from .paths import get_path
 
 
 class MappingError(ValueError):
@@ -34,6 +38,9 @@ class Context:
     current: dict | None = None  # the destination's present native record (outbound)
     params: dict = field(default_factory=dict)
     native_type: str | None = None
+    # The record the value belongs to (the native record or order line inbound, the Talk
+    # record or line outbound): a price needs its VAT rate and whether it includes VAT.
+    record: dict | None = None
 
 
 def _blank(value: Any) -> bool:
@@ -130,16 +137,115 @@ def country_in(value: Any, ctx: Context) -> Any:
 
 
 def date_in(value: Any, ctx: Context) -> Any:
+    """The calendar date in the business's time zone (business.py): an order placed at 00:30
+    on 1 November in Oslo is stamped 23:30 on 31 October in UTC, and is a November order. A
+    date stays as it is; a time without an offset (PowerOffice "2024-03-04T00:00:00") is a
+    wall-clock time, already the business's."""
     value = text_in(value, ctx)
-    return value[:10] if value else None
+    if not value:
+        return None
+    try:
+        if len(value) <= 10:
+            return date.fromisoformat(value).isoformat()
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise MappingError(f"{value!r} is not a date or a timestamp") from None
+    if moment.tzinfo is None:
+        return moment.date().isoformat()
+    return moment.astimezone(business.time_zone()).date().isoformat()
 
 
 def date_out(value: Any, ctx: Context) -> Any:
+    """A date, or with `format: datetime` a timestamp that falls on that date in the business's
+    zone: noon there, written in UTC. Noon, not midnight, because noon is the same date in UTC
+    and in every zone within eleven hours of ours, so a system that shows the time in UTC or in
+    its own zone shows the same day as we read back."""
     if value is None:
         return None
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise MappingError(f"{value!r} is not a date") from None
     if ctx.params.get("format") == "datetime":
-        return f"{value}T00:00:00Z"
-    return value
+        noon = datetime.combine(day, time(12), tzinfo=business.time_zone())
+        return noon.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return day.isoformat()
+
+
+CENT = Decimal("0.01")
+
+
+def rate_in(value: Any, ctx: Context) -> Any:
+    """A VAT rate as a fraction with at least two decimals ("0.25", "0.15", "0.00"), so that
+    0.25, "0.25" and "0.2500" read from three systems compare equal."""
+    if _blank(value):
+        return None
+    try:
+        rate = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise MappingError(f"{value!r} is not a VAT rate") from None
+    if not 0 <= rate < 1:
+        raise MappingError(f"{value!r} is not a VAT rate (a fraction: 0.25 for 25 %)")
+    whole, _, decimals = format(rate.quantize(Decimal("0.0001")), "f").partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+
+
+def _vat_included(ctx: Context, inbound: bool) -> bool:
+    """Whether this system's price includes VAT. `params.vat_included` names where a record says
+    so (the shop's setting a tap stamps on each product, an order's own flag): the record read
+    inbound, the destination's present record outbound. Where that says nothing, the setting
+    the target's client read from the shop this run; without one, prices exclude VAT."""
+    path = ctx.params.get("vat_included")
+    found = get_path((ctx.record if inbound else ctx.current) or {}, path) if path else None
+    if isinstance(found, str):
+        found = found.strip().lower() in ("true", "yes", "1") if found.strip() else None
+    if found is None:
+        found = business.prices_include_vat(ctx.system)
+    return bool(found)
+
+
+def _vat_rate(ctx: Context, inbound: bool) -> Decimal:
+    """The price's VAT rate: inbound from the native path `params.vat_rate`, outbound from the
+    Talk record's `vat_rate`; where neither names one, the default rate (a setting)."""
+    record = ctx.record or {}
+    path = ctx.params.get("vat_rate") if inbound else "vat_rate"
+    value = get_path(record, path) if path else None
+    rate = rate_in(value, ctx)
+    return business.default_vat_rate() if rate is None else Decimal(rate)
+
+
+def _amount(value: Any) -> Decimal | None:
+    if _blank(value):
+        return None
+    try:
+        return Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        raise MappingError(f"{value!r} is not an amount of money") from None
+
+
+def price_in(value: Any, ctx: Context) -> Any:
+    """A sales price as Talk keeps it, excluding VAT: a VAT-inclusive price is divided by
+    (1 + rate) and rounded half up to the øre (199.00 at 25 % is 159.20)."""
+    amount = _amount(value)
+    if amount is None:
+        return None
+    if _vat_included(ctx, inbound=True):
+        amount = amount / (1 + _vat_rate(ctx, inbound=True))
+    return str(amount.quantize(CENT, ROUND_HALF_UP))
+
+
+def price_out(value: Any, ctx: Context) -> Any:
+    """The Talk price (excluding VAT) as this system shows it: times (1 + rate), rounded half up,
+    where its prices include VAT. Reading that back gives the Talk price again to the øre (the
+    rounding error, under half an øre, shrinks when divided by 1 + rate); a shop price that
+    does not come back exactly (199.02 at 25 % reads 159.22, written 199.03) is never rewritten,
+    because a write is made only when the two differ once read (EntityMapping.changes)."""
+    amount = _amount(value)
+    if amount is None:
+        return None
+    if _vat_included(ctx, inbound=False):
+        amount = amount * (1 + _vat_rate(ctx, inbound=False))
+    return money_out(str(amount.quantize(CENT, ROUND_HALF_UP)), ctx)
 
 
 def person_flag_in(value: Any, ctx: Context) -> Any:
@@ -228,6 +334,8 @@ TRANSFORMS: dict[str, tuple[Callable, Callable]] = {
     "boolean": (boolean_in, cast_out),
     "country": (country_in, cast_out),
     "date": (date_in, date_out),
+    "price": (price_in, price_out),
+    "rate": (rate_in, cast_out),
     "person_flag": (person_flag_in, person_flag_out),
     "kind_tag": (kind_tag_in, kind_tag_out),
     "enum": (enum_in, enum_out),

@@ -19,11 +19,11 @@ from singer_sdk import typing as th
 from singer_sdk.mapper_base import InlineMapper
 from singer_sdk.singerlib.encoding.simple import SimpleSingerWriter
 
-from talk import merge, model, plugin_errors
+from talk import business, merge, model, plugin_errors
 from talk import mapping as mappings
 from talk.mapping import EntityMapping
 from talk.rejects import RejectLog
-from talk.settings import STORE_SETTINGS
+from talk.settings import BUSINESS_SETTINGS, STORE_SETTINGS
 from talk.store import IdentityStore
 from talk.transforms import MappingError
 
@@ -61,6 +61,7 @@ class TalkMapper(InlineMapper):
         th.Property("source_system", th.StringType, description="System the records come from "
                     "(poweroffice, shopify, ...). Default: derived from Meltano's extractor."),
         *STORE_SETTINGS.wrapped.values(),
+        *BUSINESS_SETTINGS.wrapped.values(),
         th.Property("forward_unchanged", th.BooleanType, default=False, description="Forward records "
                     "that every linked system already holds (for a full re-check)."),
     ).to_dict()
@@ -68,6 +69,10 @@ class TalkMapper(InlineMapper):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         plugin_errors.install(self)  # no secret (a store URL's password) in any log line
+        try:
+            business.configure(self.config)  # the time zone dates are read in, the default VAT rate
+        except business.SettingError as error:
+            raise SystemExit(f"mapper-talk: {error}") from None
         system = self.config.get("source_system") or source_system_from_env()
         if not system:
             raise SystemExit("mapper-talk: set source_system (or run it in Meltano after a Talk tap)")

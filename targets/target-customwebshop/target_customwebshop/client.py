@@ -11,6 +11,7 @@ import logging
 from typing import Any, Iterable
 
 from tap_customwebshop.client import API_KEY_HEADER, DEFAULT_TIMEOUT, MAX_PAGE_SIZE
+from talk import business
 from talk.http import ApiError, ApiSession
 from talk.paths import get_path, set_path
 
@@ -20,7 +21,6 @@ ENTITIES = ("customers", "products", "orders")
 # Set by the server; the API ignores them in a body, so they are not sent at all.
 READ_ONLY = {"id", "created_at", "updated_at", "version", "price_incl_vat", "total_excl_vat", "number"}
 LINE_READ_ONLY = {"id"}
-DEFAULT_VAT_RATE = "0.25"  # Norwegian standard rate; the API needs one to create a product
 
 
 def etag(record: dict) -> str:
@@ -71,7 +71,8 @@ class CustomWebshopClient:
             user_agent=config.get("user_agent") or "talk-sync/0.1",
             probe_path="/products?limit=1",
         )
-        self.default_vat_rate = str(config.get("default_vat_rate") or DEFAULT_VAT_RATE)
+        # The API needs a rate to create a product; one from PowerOffice GO names none.
+        self.default_vat_rate = str(config.get("default_vat_rate") or business.default_vat_rate())
 
     def fetch(self, entity: str, native_id: str) -> dict | None:
         try:
@@ -105,7 +106,7 @@ class CustomWebshopClient:
     def create(self, entity: str, record: dict) -> dict:
         body = without_nulls(body_of(record))
         if entity == "products":
-            body.setdefault("vat_rate", self.default_vat_rate)  # the Talk model carries no VAT rate
+            body.setdefault("vat_rate", self.default_vat_rate)  # the Talk record named none
         # Not safe to repeat: a lost answer raises UnknownOutcome and the write path looks
         # for the record by its external_reference before sending it again.
         return self.session.json("POST", f"/{_checked(entity)}", json=body, idempotent=False)
