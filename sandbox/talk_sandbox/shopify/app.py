@@ -1,4 +1,18 @@
-"""The Shopify Admin API emulator: GraphQL with calculated query cost, plus legacy REST reads."""
+"""The Shopify Admin API emulator: GraphQL with calculated query cost, plus legacy REST reads.
+
+Limits enforced (userErrors in each payload's own shape, HTTP 200; `limits`, model.validate_customer):
+
+| Entity | Limit |
+|---|---|
+| Product | title required and at most 255 characters (productSet, productCreate, productUpdate) |
+| Variant | price zero or more (productSet: INVALID_VARIANT; productVariantsBulk*: GREATER_THAN_OR_EQUAL_TO) |
+| Customer | a name, email or phone; email and phone well-formed (INVALID) and unique (TAKEN) |
+| Order | at least one line, quantity at least 1, known variant and customer, well-formed email |
+| Inventory | the inventory mutations' own codes (`inventory_mutations`) |
+
+Inventory (`inventory`): each variant's inventory item holds available / committed / on_hand at
+the shop's one location; orderCreate claims it only with inventoryBehaviour DECREMENT_*.
+"""
 from __future__ import annotations
 
 import re
@@ -20,6 +34,7 @@ from graphql.execution.values import get_variable_values
 from ..common.emulator import Emulator
 from ..common.ratelimit import LeakyBucket
 from . import resolvers  # noqa: F401  (binds resolvers onto the schema)
+from . import inventory_resolvers  # noqa: F401  (after resolvers: inventory items, levels, mutations)
 from . import model, rest, seed
 from .bulk import BulkOperations
 from .cost import CostCalculator

@@ -5,6 +5,7 @@ import copy
 import re
 from typing import Any
 
+from . import inventory
 from .store import ShopifyStore, gid, gid_kind, gid_number, money, now, to_timestamp
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -110,16 +111,16 @@ def validate_customer(store: ShopifyStore, doc: dict, path: str = "input") -> No
     if not (doc.get("firstName") or doc.get("lastName") or email or phone):
         errors.append(error(None, "Customer must have a name, phone number or email address"))
     if email and not EMAIL.match(email):
-        errors.append(error([path, "email"], "Email is invalid"))
+        errors.append(error([path, "email"], "Email is invalid", "INVALID"))
     if phone and not PHONE.match(phone):
-        errors.append(error([path, "phone"], "Phone is invalid"))
+        errors.append(error([path, "phone"], "Phone is invalid", "INVALID"))
     for other in store.cached("customers"):
         if other["id"] == doc.get("id"):
             continue
         if email and (other.get("email") or "").lower() == email.lower():
-            errors.append(error([path, "email"], "Email has already been taken"))
+            errors.append(error([path, "email"], "Email has already been taken", "TAKEN"))
         if phone and other.get("phone") and re.sub(r"\D", "", other["phone"]) == re.sub(r"\D", "", phone):
-            errors.append(error([path, "phone"], "Phone has already been taken"))
+            errors.append(error([path, "phone"], "Phone has already been taken", "TAKEN"))
     if errors:
         raise UserErrors(errors)
 
@@ -176,38 +177,36 @@ def save(store: ShopifyStore, entity: str, doc: dict, touch: bool = True) -> dic
 # -- products ----------------------------------------------------------------------------
 def new_variant(store: ShopifyStore, product_id: str, data: dict, position: int, stamp: str) -> dict:
     number = gid_number(data.get("id")) or store.next_id("ProductVariant", 40001)
-    quantities = data.get("inventoryQuantities")
-    quantity = data.get("inventoryQuantity")
-    if quantities:
-        quantity = sum(q.get("quantity", q.get("availableQuantity", 0)) or 0 for q in quantities)
     sku = data.get("sku")
     if sku is None and data.get("inventoryItem"):
         sku = data["inventoryItem"].get("sku")
     title = data.get("title")
     if not title and data.get("optionValues"):
         title = " / ".join(v.get("name") or "" for v in data["optionValues"])
-    return {
+    variant = {
         "id": gid("ProductVariant", number), "productId": product_id, "title": title or "Default Title",
         "sku": sku or None, "price": money(data.get("price") or 0),
         "compareAtPrice": money(data["compareAtPrice"]) if data.get("compareAtPrice") else None,
-        "barcode": data.get("barcode") or None, "inventoryQuantity": int(quantity or 0),
+        "barcode": data.get("barcode") or None, "inventoryQuantity": 0,
+        "inventoryPolicy": data.get("inventoryPolicy") or "DENY",
         "taxable": bool(data.get("taxable", True)), "position": position,
         "createdAt": to_timestamp(data.get("createdAt") or stamp), "updatedAt": to_timestamp(data.get("updatedAt") or stamp),
         "metafields": normal_metafields(store, data.get("metafields"), stamp),
     }
+    inventory.new_item(variant, data)  # its inventory item and the quantities given
+    return variant
 
 
 def update_variant(store: ShopifyStore, variant: dict, data: dict) -> None:
     for name in ("price", "compareAtPrice"):
         if name in data:
             variant[name] = money(data[name]) if data[name] is not None else None
-    for name in ("barcode", "taxable", "sku", "title"):
+    for name in ("barcode", "taxable", "sku", "title", "inventoryPolicy"):
         if name in data:
             variant[name] = data[name]
     if (data.get("inventoryItem") or {}).get("sku") is not None:
         variant["sku"] = data["inventoryItem"]["sku"]
-    if data.get("inventoryQuantities"):
-        variant["inventoryQuantity"] = sum(q.get("quantity", q.get("availableQuantity", 0)) or 0 for q in data["inventoryQuantities"])
+    inventory.update_item(variant, data)  # tracked, and productSet's inventoryQuantities
     if data.get("optionValues"):
         variant["title"] = " / ".join(v.get("name") or "" for v in data["optionValues"])
     if data.get("metafields"):

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from graphql import GraphQLError
 
-from . import model
+from . import inventory_mutations, limits, model
 from .listing import matches, paginate, parse_query, parse_time
 from .model import UserErrors, error
 from .schema import schema
@@ -283,6 +283,8 @@ def product_set(_, info, input, identifier=None, synchronous=True):
     identifier = identifier or {}
 
     def write():
+        limits.check(limits.title_errors(input, ["input", "title"], "INVALID_PRODUCT"),
+                     limits.price_errors(input.get("variants"), ["input", "variants"], "INVALID_VARIANT"))
         current = None
         product_id = identifier.get("id") or input.get("id")
         if product_id:
@@ -315,6 +317,7 @@ def product_create(_, info, product=None, input=None):
     def write():
         if not given.get("title"):
             raise UserErrors([error(["title"], "Title can't be blank")])
+        limits.check(limits.title_errors(given, ["title"]))
         doc = model.new_product(store, {k: v for k, v in given.items() if k != "metafields"}, now())
         if given.get("metafields"):
             model.set_metafields(store, doc, given["metafields"], ["metafields"])
@@ -331,6 +334,7 @@ def product_update(_, info, product=None, input=None):
         current = _doc(store, "products", "Product", given.get("id"))
         if current is None:
             raise UserErrors([error(["id"], "Product does not exist")])
+        limits.check(limits.title_errors(given, ["title"]))
         return model.save(store, "products", model.apply_product_input(store, current, given, "product"))
 
     return _payload("product", write)
@@ -345,6 +349,7 @@ def variants_bulk(create: bool):
             current = _doc(store, "products", "Product", productId)
             if current is None:
                 raise UserErrors([error(["productId"], "Product does not exist", "PRODUCT_DOES_NOT_EXIST")])
+            limits.check(limits.price_errors(variants, ["variants"], "GREATER_THAN_OR_EQUAL_TO"))
             doc = copy.deepcopy(current)
             for n, data in enumerate(variants):
                 if create:
@@ -410,6 +415,8 @@ def order_create(_, info, order, options=None):
 
     def write():
         model.validate_order_input(store, order)
+        # Claiming inventory may refuse the order (DECREMENT_OBEYING_POLICY): decide before storing.
+        claimed = inventory_mutations.claim_for_order(store, order, options)
         data = dict(order)
         data["currencyCode"] = order.get("currency") or "NOK"
         data["lineItems"] = [dict(line, originalUnitPrice=((line.get("priceSet") or {}).get("shopMoney") or {}).get("amount")) for line in order.get("lineItems") or []]
@@ -420,7 +427,10 @@ def order_create(_, info, order, options=None):
         doc = model.new_order(store, data, now())
         if metafields:
             model.set_metafields(store, doc, metafields, ["order", "metafields"])
-        return model.save(store, "orders", doc, touch=False)
+        saved = model.save(store, "orders", doc, touch=False)
+        if claimed:
+            claimed.save()
+        return saved
 
     return _payload("order", write)
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from graphql import build_schema
 
+from .inventory_schema import INVENTORY_SDL
+
 SDL = """
 scalar DateTime
 scalar Decimal
@@ -250,7 +252,6 @@ input CustomerSetInput {
 }
 input CustomerSetIdentifiers { id: ID email: String phone: String }
 
-input InventoryQuantityInput { locationId: ID availableQuantity: Int! }
 input ProductVariantInventoryQuantityInput { locationId: ID! name: String quantity: Int! }
 input InventoryItemInput { sku: String tracked: Boolean }
 input ProductVariantSetInput {
@@ -281,7 +282,7 @@ input ProductInput {
 }
 input ProductVariantsBulkInput {
   id: ID price: Money compareAtPrice: Money barcode: String taxable: Boolean
-  inventoryItem: InventoryItemInput inventoryQuantities: [InventoryQuantityInput!]
+  inventoryItem: InventoryItemInput inventoryQuantities: [InventoryLevelInput!]
   optionValues: [VariantOptionValueInput!] metafields: [MetafieldInput!]
 }
 
@@ -297,7 +298,6 @@ input OrderCreateOrderInput {
   processedAt: DateTime financialStatus: String lineItems: [OrderCreateLineItemInput!] customer: OrderCreateCustomerInput
   customerId: ID metafields: [MetafieldInput!]
 }
-input OrderCreateOptionsInput { sendReceipt: Boolean inventoryBehaviour: String }
 input OrderInput { id: ID! email: String note: String poNumber: String tags: [String!] metafields: [MetafieldInput!] }
 input CustomerDeleteInput { id: ID! }
 input ProductDeleteInput { id: ID! }
@@ -339,4 +339,4 @@ type Mutation {
 schema { query: QueryRoot mutation: Mutation }
 """
 
-schema = build_schema(SDL)
+schema = build_schema(SDL + INVENTORY_SDL)
