@@ -31,8 +31,9 @@ def test_first_sync_creates_every_webshop_record_once_and_links_the_existing_one
 
     assert set(products) == {"SKU-1001", "CWS-2002"}
     assert (products["SKU-1001"]["Id"], products["SKU-1001"]["Name"], products["SKU-1001"]["UnitPrice"]) == (201, "Kaffekopp keramikk", 159.2)
-    assert (products["SKU-1001"]["Gtin"], products["SKU-1001"]["StockOnHand"]) == ("7070000000011", 30)
-    assert (products["CWS-2002"]["UnitPrice"], products["CWS-2002"]["StockOnHand"]) == (39.2, 80)
+    # The ERP owns stock: a webshop's figure never becomes stock on hand (it used to).
+    assert (products["SKU-1001"]["Gtin"], products["SKU-1001"]["StockOnHand"]) == ("7070000000011", 120)
+    assert (products["CWS-2002"]["UnitPrice"], products["CWS-2002"]["StockOnHand"]) == (39.2, None)
 
     by_customer = {o["CustomerId"]: o for o in orders}
     assert set(by_customer) == {101, 103}

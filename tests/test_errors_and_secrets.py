@@ -148,6 +148,8 @@ def sample(setting: dict, schema: dict) -> str:
     text = json.dumps(schema)
     if '"array"' in text:
         return '["shopify"]'
+    if '"object"' in text:
+        return '{"product": {"stock": "two-way"}}'
     if '"boolean"' in text:
         return "true"
     if '"integer"' in text:

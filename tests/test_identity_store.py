@@ -79,8 +79,10 @@ def test_a_sync_marks_what_the_other_linked_systems_now_owe_in_the_same_transact
         link_rows=[dict(system="poweroffice", entity="products", native_id="7", global_id="g1", talk_entity="product")],
         shadow_rows=[dict(global_id="g1", system="shopify", talk_entity="product", data={"price": "120.00"}),
                      dict(global_id="g1", system="poweroffice", talk_entity="product", data={"price": "120.00"})],
-        owed={"customwebshop": {"price"}, "superoffice": {"price"}},  # no shadow there: nothing to mark
+        # owed, with when the value changed where it came from; no shadow in superoffice: nothing to mark
+        owed={"customwebshop": {"price": "2026-12-01T10:00:00+00:00"}, "superoffice": {"price": None}},
     )
     shadows = s.shadows_of(["g1"])["g1"]
-    assert shadows["customwebshop"] == {"price": "100.00", "_pending": ["price", "stock"]}
+    assert shadows["customwebshop"] == {"price": "100.00", "_pending": ["price", "stock"],
+                                        "_pending_at": {"price": "2026-12-01T10:00:00+00:00"}}
     assert set(shadows) == {"customwebshop", "shopify", "poweroffice"}

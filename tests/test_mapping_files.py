@@ -122,6 +122,9 @@ REPLACED = {
     # The sales price a shop keeper sets is regular_price; sale_price is a temporary discount.
     ("woocommerce", "sale_price", "salesPrice"): ("regular_price", "salesPrice"),
     ("powerofficego", "salesPrice", "sale_price"): ("salesPrice", "regular_price"),
+    # The ERP owns stock (talk/flows.yml policies): a shop's figure never becomes ERP stock; its
+    # sales reach the ERP as orders. (The published pair wrote available stock as on hand.)
+    ("shopify", "variants.inventory_quantity", "availableStock"): None,
 }
 SYSTEMS = {"powerofficego": "poweroffice", "shopify": "shopify", "woocommerce": "woocommerce"}
 

@@ -47,7 +47,7 @@ def test_a_change_pending_for_the_destination_is_carried_along():
 
 def test_an_unchanged_record_is_not_rewritten_for_a_difference_of_presentation():
     incoming = {**SHADOW, "last_name": "NORDMANN"}  # how the source has always shown it
-    result, pending = merge_with_pending(PROPS, incoming, incoming, dict(SHADOW), dict(SHADOW), incoming_is_newer=True)
+    result, pending, _ = merge_with_pending(PROPS, incoming, incoming, dict(SHADOW), dict(SHADOW), incoming_is_newer=True)
     assert result["last_name"] == "Nordmann"
     assert pending == set()
 
@@ -55,7 +55,7 @@ def test_an_unchanged_record_is_not_rewritten_for_a_difference_of_presentation()
 def test_what_only_the_destination_changed_is_pending_for_the_source():
     incoming = dict(SHADOW)
     destination = {**SHADOW, "phone": "222"}
-    result, pending = merge_with_pending(PROPS, incoming, SHADOW, destination, SHADOW, incoming_is_newer=True)
+    result, pending, _ = merge_with_pending(PROPS, incoming, SHADOW, destination, SHADOW, incoming_is_newer=True)
     assert result["phone"] == "222" and pending == {"phone"}
 
 
@@ -80,3 +80,24 @@ def test_order_lines_compare_on_the_details_both_systems_carry():
     ours = [{"product_id": "p", "quantity": 2, "discount_percent": 0}]
     assert same(ours, [{"product_id": "p", "quantity": 2}])
     assert not same(ours, [{"product_id": "p", "quantity": 3}])
+
+
+def test_an_owned_property_follows_its_owner_and_a_conflict_says_who_won_and_why():
+    from talk.policies import FROM_DESTINATION, FROM_SOURCE, NEITHER
+    incoming = {**SHADOW, "phone": "333", "email": "new@example.no", "last_name": "Berg"}
+    destination = {**SHADOW, "phone": "222", "email": "other@example.no", "last_name": "Lie"}
+    modes = {"phone": FROM_SOURCE, "email": FROM_DESTINATION, "last_name": NEITHER}
+    result, pending, conflicts = merge_with_pending(PROPS, incoming, SHADOW, destination, SHADOW,
+                                                    incoming_is_newer=False, modes=modes)
+    assert (result["phone"], result["email"], result["last_name"]) == ("333", "other@example.no", "Lie")
+    assert pending == {"email"}, "the owner's value is owed back to the source"
+    assert {(c.prop, c.winner, c.why) for c in conflicts} == {
+        ("phone", "source", "the source owns it"), ("email", "destination", "the destination owns it")}
+
+
+def test_a_conflict_goes_to_the_newer_change_of_that_property_not_the_newer_record():
+    incoming = {**SHADOW, "email": "a@example.no"}
+    destination = {**SHADOW, "email": "b@example.no"}
+    result, _, (conflict,) = merge_with_pending(PROPS, incoming, SHADOW, destination, SHADOW, incoming_is_newer=True,
+                                                newer=lambda prop: False)
+    assert result["email"] == "b@example.no" and conflict.why == "the newer change of email"

@@ -208,6 +208,24 @@ def render_rejects(rows: list[dict]) -> str:
 
 
 @main.command()
+@click.option("--store-url", envvar="TALK_STORE_URL", help="Identity store URL (default sqlite:///var/talk.db).")
+@click.option("--limit", type=int, default=50, show_default=True, help="How many, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print them as JSON.")
+def conflicts(store_url: str | None, limit: int, as_json: bool) -> None:
+    """Properties both sides changed since the last sync: the record, both values, which won and why."""
+    rows = IdentityStore(store_url).conflicts(limit)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("no conflicts")
+    for r in rows:
+        click.echo(f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(r['at']))} {r['talk_entity']} {r['label'] or r['global_id']}: "
+                   f"{r['property']} {r['source_system']}={r['source_value']!r} vs {r['destination_system']}="
+                   f"{r['destination_value']!r} -> {r['winner']} ({r['why']})")
+
+
+@main.command()
 @click.option("--clear", is_flag=True, help="Empty the plan after printing it.")
 def preview(clear: bool) -> None:
     """What dry runs planned (TARGET_<SYSTEM>_DRY_RUN=true): each record they would create,

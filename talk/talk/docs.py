@@ -4,11 +4,12 @@ from __future__ import annotations
 from . import flows as flow_defs
 from . import mapping
 from .mapping import EntityMapping, Rule
+from .policies import Policy
 
 
-def property_pairs(source: EntityMapping, destination: EntityMapping, kind: str | None) -> list[tuple[str, str, str]]:
-    """(source property, destination property, destination type) for every Talk property
-    the source reads and the destination writes."""
+def property_pairs(source: EntityMapping, destination: EntityMapping, kind: str | None) -> list[tuple[str, str, str, str]]:
+    """(source property, destination property, destination type, Talk property) for every Talk
+    property the source reads and the destination writes."""
     def rules(entity: EntityMapping, direction: str) -> list[Rule]:
         return [r for r in entity.rules if r.direction != direction and (kind is None or r.when in (None, kind))]
 
@@ -22,15 +23,32 @@ def property_pairs(source: EntityMapping, destination: EntityMapping, kind: str 
                     for item_out in [i for i in rule_out.items if i.direction != "in" and i.talk == item_in.talk]:
                         for path_in in item_in.native:
                             for path_out in item_out.native:
-                                rows.append((f"{rule_in.native[0]}.{path_in}", f"{rule_out.native[0]}.{path_out}", item_out.native_type))
+                                rows.append((f"{rule_in.native[0]}.{path_in}", f"{rule_out.native[0]}.{path_out}",
+                                             item_out.native_type, rule_in.talk))
                 continue
             for path_in in rule_in.native or [f"({rule_in.talk})"]:
                 for path_out in rule_out.native:
-                    rows.append((path_in, path_out, rule_out.native_type))
+                    rows.append((path_in, path_out, rule_out.native_type, rule_in.talk))
     return list(dict.fromkeys(rows))
 
 
+def sync_words(policy: Policy, a_title: str, b_title: str, a: str, b: str) -> str:
+    """The owner policy of one row, for a value going from system a to system b."""
+    if not policy.synced:
+        return "not synced"
+    if not policy.owners:
+        return "two-way"
+    owners = [o for o in policy.owners if o in (a, b)]
+    others = [o for o in policy.owners if o not in (a, b)]
+    if owners and owners[0] == a and not others:
+        return f"from {a_title} only"
+    if owners and owners[0] == b and not others:
+        return f"{b_title} owns it: not written"
+    return policy.describe()
+
+
 def render_flow(flow: flow_defs.Flow) -> str:
+    policies = flow_defs.policies()
     source, destination = mapping.load(flow.source), mapping.load(flow.destination)
     title = f"{source.title} to {destination.title} Dataflow"
     out = ["=" * len(title), title, "=" * len(title), "",
@@ -53,9 +71,11 @@ def render_flow(flow: flow_defs.Flow) -> str:
             b_label = b_map.labels.get(kind, b_map.label) if kind else b_map.label
             out += [".. list-table::", "   :header-rows: 1", "",
                     f"   * - {a.title} {a_label} Property", f"     - {b.title} {b_label} Property",
-                    f"     - {b.title} Data Type"]
-            for path_in, path_out, native_type in property_pairs(a_map, b_map, kind):
-                out += [f"   * - {path_in}", f"     - {path_out}", f"     - {native_type}"]
+                    f"     - {b.title} Data Type", "     - Synced"]
+            for path_in, path_out, native_type, talk_prop in property_pairs(a_map, b_map, kind):
+                synced = sync_words(policies.policy(a_map.talk, talk_prop, a.system, b.system), a.title, b.title,
+                                    a.system, b.system)
+                out += [f"   * - {path_in}", f"     - {path_out}", f"     - {native_type}", f"     - {synced}"]
             out.append("")
     return "\n".join(out)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from . import mapping
+from .policies import Policies, Policy, parse_all
 
 BUILTIN = Path(__file__).parent / "flows.yml"
 
@@ -21,6 +22,7 @@ class Flow:
     destination: str
     entities: tuple[dict, ...]
     document: str = ""
+    policies: tuple[tuple[str, Policy], ...] = ()  # owner policies of this pair (policies.py)
 
     def talk_entities(self) -> set[str]:
         source = mapping.load(self.source)
@@ -28,13 +30,26 @@ class Flow:
 
 
 @lru_cache(maxsize=None)
+def _raw(path: str | None = None) -> dict:
+    return yaml.safe_load(Path(path or os.environ.get("TALK_FLOWS") or BUILTIN).read_text())
+
+
 def load(path: str | None = None) -> dict[str, Flow]:
-    raw = yaml.safe_load(Path(path or os.environ.get("TALK_FLOWS") or BUILTIN).read_text())
     return {
         name: Flow(name=name, title=spec["title"], source=spec["source"], destination=spec["destination"],
-                   entities=tuple(spec["entities"]), document=spec.get("document", ""))
-        for name, spec in raw["flows"].items()
+                   entities=tuple(spec["entities"]), document=spec.get("document", ""),
+                   policies=tuple(parse_all(spec.get("policies")).items()))
+        for name, spec in _raw(path)["flows"].items()
     }
+
+
+def policies(overrides: dict | None = None) -> Policies:
+    """The owner policies a pipeline applies: every flow's, the pair's flow's, then `overrides`
+    (a target's `policies` setting)."""
+    per_pair: dict[frozenset, dict] = {}
+    for flow in load().values():
+        per_pair.setdefault(frozenset((flow.source, flow.destination)), {}).update(dict(flow.policies))
+    return Policies(parse_all(_raw().get("policies")), per_pair, parse_all(overrides))
 
 
 def creates(source: str, destination: str, talk_entity: str, create_from: list[str] | None = None) -> bool:

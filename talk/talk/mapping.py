@@ -38,6 +38,9 @@ class Rule:
     native_type: str = "string"
     published: list[str] = field(default_factory=list)  # names in the original product's tables
     items: list["Rule"] = field(default_factory=list)  # for list properties (order lines)
+    # What the destination accepts (max_length, min, max, required): a value outside is
+    # rejected before any request, naming the property and the limit.
+    limits: dict = field(default_factory=dict)
     native_parts: list[list[str]] = field(default_factory=list, repr=False)
     _readers: dict = field(default_factory=dict, repr=False)
 
@@ -64,6 +67,7 @@ class Rule:
             native_type=raw.get("type", "string"),
             published=list(raw.get("published", [])),
             items=[cls.parse(item) for item in raw.get("items", [])],
+            limits=dict(raw.get("limits", {})),
         )
 
     def applies(self, talk_record: dict) -> bool:
@@ -210,6 +214,7 @@ class EntityMapping:
                 raise type(exc)(f"{rule.talk}: {exc}") from None
             if value is None and rule.params.get("skip_empty"):
                 continue
+            check_limits(self.system, rule, value)
             for path in rule.native:
                 values[path] = value
         return values
@@ -226,6 +231,7 @@ class EntityMapping:
                 value = outbound(line.get(item.talk), ctx)
             except MappingError as exc:
                 raise type(exc)(f"{rule.talk}.{item.talk}: {exc}") from None
+            check_limits(self.system, item, value)
             for path in item.native:
                 set_path(row, path, value)
         return row
@@ -282,6 +288,31 @@ class EntityMapping:
 
     def outbound_properties(self) -> set[str]:
         return {rule.talk for rule in self.rules if rule.direction != "in"}
+
+
+class RefusedValue(MappingError):
+    """A value the destination would refuse (its mapping's `limits`): rejected before any request."""
+
+
+def check_limits(system: str, rule: Rule, value: Any) -> None:
+    limits = rule.limits
+    if not limits:
+        return
+    where = f"{rule.talk} ({system} {rule.native[0] if rule.native else rule.talk})"
+    if value is None or value == "":
+        if limits.get("required"):
+            raise RefusedValue(f"{where}: {system} requires a value")
+        return
+    if "max_length" in limits and len(str(value)) > limits["max_length"]:
+        raise RefusedValue(f"{where}: {len(str(value))} characters; {system} takes at most {limits['max_length']}")
+    for bound, word in (("min", "at least"), ("max", "at most")):
+        if bound in limits:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise RefusedValue(f"{where}: {value!r} is not a number") from None
+            if (number < limits[bound]) if bound == "min" else (number > limits[bound]):
+                raise RefusedValue(f"{where}: {value}; {system} takes {word} {limits[bound]}")
 
 
 @dataclass

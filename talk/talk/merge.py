@@ -1,7 +1,9 @@
 """Sync rules as pure functions: what changed, how two sides merge, what needs syncing."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
+
+from .policies import BOTH, FROM_DESTINATION, FROM_SOURCE, NEITHER
 
 
 def _empty(value: Any) -> bool:
@@ -16,6 +18,23 @@ def changed(current: dict, shadow: dict | None, properties: Iterable[str]) -> se
 
 
 PENDING = "_pending"
+PENDING_AT = "_pending_at"  # property -> when the owed value changed where it came from
+
+
+class Conflict(NamedTuple):
+    """Both sides changed one property since the last sync; `winner` is "source" or
+    "destination" and `why` says by which rule."""
+    prop: str
+    source_value: Any
+    destination_value: Any
+    winner: str
+    why: str
+
+
+class Merged(NamedTuple):
+    record: dict
+    pending: set[str]  # properties the destination changed: owed to the source
+    conflicts: list[Conflict]
 
 
 def merge(
@@ -25,52 +44,81 @@ def merge(
     destination: dict,
     destination_shadow: dict | None,
     incoming_is_newer: bool,
-) -> tuple[dict, set[str]]:
+    modes: dict[str, str] | None = None,
+    newer: Callable[[str], bool | None] | None = None,
+) -> Merged:
     """Field-level merge of a source record into the destination's current state.
 
-    Returns the merged record and the properties whose value came from the destination
-    because the destination changed them (those are pending for the source: the reverse
-    pipeline carries them back).
+    Returns the merged record, the properties whose value came from the destination because
+    the destination changed them (those are pending for the source: the reverse pipeline
+    carries them back), and the conflicts it decided.
 
-    - a property only the source changed since the last sync takes the source's value;
-    - a property only the destination changed keeps the destination's value;
-    - a property both changed goes to the newer side, except that a value beats an empty one;
-    - a property neither changed keeps the destination's value, unless an earlier run marked
-      it pending for the destination (an edit made elsewhere that has not reached it yet).
-      Two systems may legitimately show one fact differently (an order line's title), and
-      an unchanged record must not be rewritten for that.
+    Each property's owner policy (`modes`, see policies.py) comes first: one the destination
+    owns is never written, one the source owns takes the source's change and otherwise stays
+    as the destination has it, one not synced between the two is left alone. A two-way
+    property:
+    - only the source changed it since the last sync: the source's value;
+    - only the destination changed it: the destination's value;
+    - both changed it: a value beats an empty one, else the newer change of that property
+      (`newer(prop)`, where Talk knows when each side changed it; else the newer record);
+    - neither changed it: the destination's value, unless an earlier run marked it pending for
+      the destination (an edit made elsewhere that has not reached it yet). Two systems may
+      legitimately show one fact differently (an order line's title), and an unchanged record
+      must not be rewritten for that.
     - first contact (no shadow of the destination yet): the source's value, but a value in
       the destination is never blanked out.
     """
     result = dict(destination)
     from_destination: set[str] = set()
+    conflicts: list[Conflict] = []
     pending = set((destination_shadow or {}).get(PENDING, ()))
+    modes = modes or {}
     for prop in properties:
         if prop not in incoming:
             continue
+        mode = modes.get(prop, BOTH)
+        if mode == NEITHER:
+            continue
         ours, theirs = incoming.get(prop), destination.get(prop)
         if destination_shadow is None:
-            if _empty(ours) and not _empty(theirs):
-                from_destination.add(prop)
+            if mode == FROM_DESTINATION or (_empty(ours) and not _empty(theirs)):
+                if mode != FROM_SOURCE and not same(ours, theirs):
+                    from_destination.add(prop)
             else:
                 result[prop] = ours
             continue
         source_changed = (not _empty(ours)) if incoming_shadow is None else not same(ours, incoming_shadow.get(prop))
+        source_changed = source_changed or prop in pending  # a change made elsewhere, owed here
         destination_changed = not same(theirs, destination_shadow.get(prop))
-        if source_changed and destination_changed:
-            if _empty(ours) != _empty(theirs):
-                take_ours = not _empty(ours)
-            else:
-                take_ours = incoming_is_newer
-        elif source_changed or prop in pending:
-            take_ours = True
-        else:
+        if source_changed and destination_changed and not same(ours, theirs):
+            take_ours, why = _decide(prop, ours, theirs, mode, incoming_is_newer, newer)
+            conflicts.append(Conflict(prop, ours, theirs, "source" if take_ours else "destination", why))
+        elif mode == FROM_DESTINATION:
             take_ours = False
+        else:
+            take_ours = source_changed
         if take_ours:
             result[prop] = ours
-        elif destination_changed:
+        elif mode == FROM_DESTINATION or (destination_changed and mode != FROM_SOURCE):
+            # The owner's value is owed to a source that shows another (an edit made there
+            # is undone by the next pipeline from the owner).
             from_destination.add(prop)
-    return result, {p for p in from_destination if not same(result.get(p), incoming.get(p))}
+    return Merged(result, {p for p in from_destination if not same(result.get(p), incoming.get(p))}, conflicts)
+
+
+def _decide(prop: str, ours: Any, theirs: Any, mode: str, incoming_is_newer: bool,
+            newer: Callable[[str], bool | None] | None) -> tuple[bool, str]:
+    """Both sides changed `prop`: whether the source's value wins, and why."""
+    if mode == FROM_SOURCE:
+        return True, "the source owns it"
+    if mode == FROM_DESTINATION:
+        return False, "the destination owns it"
+    if _empty(ours) != _empty(theirs):
+        return not _empty(ours), "a value beats an empty one"
+    known = newer(prop) if newer else None
+    if known is not None:
+        return known, f"the newer change of {prop}"
+    return incoming_is_newer, "the newer record (when each side changed this property is not known)"
 
 
 def needs_sync(record: dict, shadows: dict[str, dict], system: str, properties: Iterable[str]) -> bool:

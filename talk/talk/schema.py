@@ -66,6 +66,25 @@ rejects = sa.Table(
     sa.UniqueConstraint("destination", "source_system", "source_entity", "source_id", name="one_reject_per_record"),
 )
 
+# Property conflicts: both sides changed one property since the last sync; which value won
+# and why (`talk conflicts`). Recorded in the transaction of the sync that decided it.
+conflicts = sa.Table(
+    "conflicts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("global_id", sa.String(64), nullable=False, index=True),
+    sa.Column("talk_entity", sa.String(20), nullable=False),
+    sa.Column("label", sa.String(300), nullable=True),
+    sa.Column("property", sa.String(60), nullable=False),
+    sa.Column("source_system", sa.String(40), nullable=False),
+    sa.Column("source_value", sa.Text, nullable=True),
+    sa.Column("destination_system", sa.String(40), nullable=False),
+    sa.Column("destination_value", sa.Text, nullable=True),
+    sa.Column("winner", sa.String(40), nullable=False),
+    sa.Column("why", sa.String(200), nullable=False),
+)
+
 runs = sa.Table(
     "runs",
     metadata,

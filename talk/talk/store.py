@@ -28,9 +28,9 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 
 from .locks import IdentityLocks
-from .merge import PENDING
+from .merge import PENDING, PENDING_AT
 from .retry_queue import RetryQueue
-from .schema import links, match_keys, metadata, runs, shadows  # noqa: F401 (metadata, runs: for callers)
+from .schema import conflicts as conflicts_table, links, match_keys, metadata, runs, shadows  # noqa: F401 (metadata, runs: for callers)
 
 DEFAULT_URL = "sqlite:///var/talk.db"
 # In a link's extras: the destination record was deleted and a person chose not to sync it there again.
@@ -243,7 +243,8 @@ class IdentityStore:
             conn.execute(self._upsert(shadows, SHADOW_KEY), [_shadow_row(global_id, system, talk_entity, data, native_updated_at)])
 
     def commit_sync(self, *, link_rows: list[dict], shadow_rows: list[dict], match_rows: list[tuple[str, str, str]] = (),
-                    owed: dict[str, set[str]] | None = None, retire_keys: tuple[str, str, set[str]] | None = None) -> None:
+                    owed: dict[str, dict[str, str | None]] | None = None,
+                    retire_keys: tuple[str, str, set[str]] | None = None, conflicts: list[dict] = ()) -> None:
         """Links and shadows of one synced record, in one transaction.
 
         Another job may have committed for the same record since this one read it, so rows are
@@ -251,8 +252,9 @@ class IdentityStore:
         commit gives new values; a shadow row may say `seen_pending` (the pending marks it was
         planned with), and marks added by others since then are kept. `owed` (system ->
         properties) marks properties pending in the shadows of the record's other linked
-        systems. `retire_keys` (talk entity, global id, the record's keys now) removes match
-        keys of the record that no longer hold (an old e-mail)."""
+        systems, with when each changed where it came from. `retire_keys` (talk entity, global
+        id, the record's keys now) removes match keys of the record that no longer hold (an old
+        e-mail). `conflicts` are the property conflicts this sync decided (`talk conflicts`)."""
         with self._write() as conn:
             for system, props in (owed or {}).items():
                 g = shadow_rows[0]["global_id"]  # the synced record's
@@ -260,6 +262,7 @@ class IdentityStore:
                 if data is None:
                     continue
                 data[PENDING] = sorted(set(data.get(PENDING, ())) | set(props))
+                data[PENDING_AT] = {**data.get(PENDING_AT, {}), **{p: when for p, when in props.items() if when}}
                 conn.execute(shadows.update().where(shadows.c.global_id == g, shadows.c.system == system)
                              .values(data=json.dumps(data, sort_keys=True, default=str), hash=state_hash(data)))
             if link_rows:
@@ -269,6 +272,11 @@ class IdentityStore:
             if match_rows:
                 conn.execute(self._insert_new(match_keys, ["talk_entity", "key"]),
                              [{"talk_entity": e, "key": k, "global_id": g} for e, k, g in match_rows])
+            if conflicts:
+                now = time.time()
+                conn.execute(conflicts_table.insert(), [
+                    {**c, "at": now, "source_value": json.dumps(c["source_value"], default=str),
+                     "destination_value": json.dumps(c["destination_value"], default=str)} for c in conflicts])
             if retire_keys:
                 talk_entity, g, keep = retire_keys
                 conn.execute(match_keys.delete().where(match_keys.c.talk_entity == talk_entity, match_keys.c.global_id == g,
@@ -297,6 +305,8 @@ class IdentityStore:
             if added_since:
                 data = dict(row["data"])
                 data[PENDING] = sorted(set(data.get(PENDING, ())) | added_since)
+                times = {p: t for p, t in (current or {}).get(PENDING_AT, {}).items() if p in added_since}
+                data[PENDING_AT] = {**data.get(PENDING_AT, {}), **times}
                 row["data"] = data
         return _shadow_row(**row)
 
@@ -332,6 +342,13 @@ class IdentityStore:
         if rows:
             with self._write() as conn:
                 conn.execute(runs.insert(), rows)
+
+    def conflicts(self, limit: int = 100) -> list[dict]:
+        """The newest property conflicts, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(conflicts_table).order_by(conflicts_table.c.id.desc()).limit(limit)).mappings()
+            return [{**r, "source_value": json.loads(r["source_value"]), "destination_value": json.loads(r["destination_value"])}
+                    for r in rows]
 
     def last_runs(self, limit: int = 50) -> list[dict]:
         with self.engine.connect() as conn:

@@ -34,6 +34,7 @@ from .mapping import EntityMapping, SystemMapping, load as load_mapping
 from .matching import match_keys
 from .paths import get_path, set_path
 from .rejects import RejectLog
+from .policies import BOTH, FROM_DESTINATION, FROM_SOURCE
 from .preview import Preview
 from .links import StoreLinks
 from .lost_answers import CreateOnce
@@ -81,13 +82,15 @@ class Write:
     source_shadow: dict | None = None
     destination_shadow: dict | None = None
     pending: set = field(default_factory=set)
+    conflicts: list = field(default_factory=list)  # merge.Conflict: recorded with the commit
 
 
 class Syncer:
     def __init__(self, system: str, client: SystemClient, store: IdentityStore, rejects: RejectLog,
                  dry_run: bool = False, create_from: list[str] | None = None, on_deleted: str = "reject",
-                 preview: Preview | None = None):
+                 preview: Preview | None = None, policies: dict | None = None):
         self.system = system
+        self.policies = flows.policies(policies)
         self.on_deleted = on_deleted
         self.preview = preview
         # Records of this destination waiting in the retry queue: a record that syncs leaves it.
@@ -396,18 +399,42 @@ class Syncer:
         g = record["id"]
         source = record["source"]
         destination_talk = entity.to_talk(current, self.links)
-        properties = [p for p in model.properties(entity.talk) if p in entity.outbound_properties()]
+        holders: list[set[str]] = []  # asked only when an owner policy names a third system
+
+        def held_by() -> set[str]:
+            if not holders:
+                holders.append({link.system for link in self.store.links_of(g)})
+            return holders[0]
+
+        # What the destination writes, and what it only reads but owns (its stock): the owner's
+        # value is owed back to a source that shows another.
+        readable = [p for p in model.properties(entity.talk) if p in entity.inbound_properties() | entity.outbound_properties()]
+        modes = self.policies.modes(entity.talk, readable, source["system"], self.system, held_by)
+        properties = [p for p in readable if p in entity.outbound_properties() or modes[p] == FROM_DESTINATION]
         incoming_time = _parse_time(record.get("updated_at") or source.get("updated_at"))
         destination_time = _parse_time(entity.native_updated_at(current))
         source_shadow = self.store.shadow(g, source["system"])
         destination_shadow = None if first_contact else self.store.shadow(g, self.system)
-        merged, pending = merge.merge(
+        def newer(prop: str) -> bool | None:
+            """Whether the source's change of `prop` is newer than the destination's, as far as
+            Talk can tell: a change owed from elsewhere carries the time it was made there; a
+            change read now is no newer than its record's last change."""
+            changed_here = source_shadow is None or not merge.same(record.get(prop), source_shadow.get(prop))
+            pending_at = (destination_shadow or {}).get(merge.PENDING_AT, {}).get(prop)
+            when = incoming_time if changed_here else _parse_time(pending_at)
+            if when is None or destination_time is None:
+                return None
+            return when >= destination_time
+
+        merged, pending, conflicts = merge.merge(
             properties,
             incoming=record,
             incoming_shadow=source_shadow,
             destination=destination_talk,
             destination_shadow=destination_shadow,
             incoming_is_newer=bool(incoming_time and (destination_time is None or incoming_time >= destination_time)),
+            modes=modes,
+            newer=newer,
         )
         changes = entity.changes(merged, current, self.links)
         if first_contact and entity.external_reference and not get_path(current, entity.external_reference):
@@ -421,7 +448,8 @@ class Syncer:
                 self._preview("link" if first_contact else "update", entity, record, current, sorted(changes))
             return outcome
         return Write(entity, record, outcome=outcome, new_link=first_contact, current=current, changes=changes,
-                     source_shadow=source_shadow, destination_shadow=destination_shadow, pending=pending)
+                     source_shadow=source_shadow, destination_shadow=destination_shadow, pending=pending,
+                     conflicts=conflicts)
 
     def _preview(self, action: str, entity: EntityMapping, record: dict, current: dict | None = None,
                  changes: list[str] = ()) -> None:
@@ -528,32 +556,56 @@ class Syncer:
             dict(global_id=g, system=source["system"], talk_entity=entity.talk, data=incoming,
                  native_updated_at=source.get("updated_at"), seen_pending=(source_shadow or {}).get(merge.PENDING, [])),
         ]
+        if owed:
+            # When each owed value changed where it came from: a later edit of the same property
+            # here wins over it (merge's `newer`), an older one does not.
+            earlier = (source_shadow or {}).get(merge.PENDING_AT, {})
+            incoming[merge.PENDING_AT] = {p: earlier.get(p) or entity.native_updated_at(stored) for p in owed}
         keys_now = set(match_keys(entity.talk, stored_talk)) | set(match_keys(entity.talk, incoming))
         keys = [(entity.talk, key, g) for key in match_keys(entity.talk, stored_talk)]
-        moved = merge.changed(incoming, source_shadow, incoming) | merge.changed(stored_talk, destination_shadow, stored_talk)
-        owed_elsewhere = self._owed_elsewhere(entity.talk, g, {source["system"], self.system}, moved - {merge.PENDING}, stored_talk)
+        # Where each value that just moved comes from, and when it changed there.
+        moved = {p: (self.system, entity.native_updated_at(stored))
+                 for p in merge.changed(stored_talk, destination_shadow, stored_talk)}
+        moved.update({p: (source["system"], source.get("updated_at"))
+                      for p in merge.changed(incoming, source_shadow, model.properties(entity.talk))})
+        owed_elsewhere = self._owed_elsewhere(entity.talk, g, {source["system"], self.system}, moved, stored_talk)
         self.store.commit_sync(link_rows=link_rows, shadow_rows=shadow_rows, match_rows=keys, owed=owed_elsewhere,
-                               retire_keys=(entity.talk, g, keys_now))
+                               retire_keys=(entity.talk, g, keys_now), conflicts=self._conflict_rows(write))
 
-    def _owed_elsewhere(self, talk_entity: str, g: str, synced: set[str], moved: set[str], now: dict) -> dict[str, set[str]]:
+    def _owed_elsewhere(self, talk_entity: str, g: str, synced: set[str], moved: dict[str, tuple[str, str | None]],
+                        now: dict) -> dict[str, dict[str, str | None]]:
         """A value that just moved between two systems is owed by every other system linked to
-        the record that holds something else: marked pending in its shadow, so the next pipeline
-        into that system carries it there (the mapper forwards records with pending properties)
-        even though the source record is, by then, unchanged against its own shadow."""
+        the record that holds something else and may take it from where it came from (its owner
+        policy): marked pending in its shadow, with when it changed, so the next pipeline into
+        that system carries it there (the mapper forwards records with pending properties) even
+        though the source record is, by then, unchanged against its own shadow."""
         if not moved:
             return {}
         others = [link for link in self.store.links_of(g) if link.talk_entity == talk_entity and link.system not in synced]
         if not others:
             return {}
         shadows = self.store.shadows_of([g]).get(g, {})
-        owed: dict[str, set[str]] = {}
+        holders = {link.system for link in others} | synced
+        owed: dict[str, dict[str, str | None]] = {}
         for link in others:
             shadow = shadows.get(link.system)
             other_entity = load_mapping(link.system).entities.get(link.entity)
             if shadow is None or other_entity is None:
                 continue
             writable = other_entity.outbound_properties()
-            props = {p for p in moved if p in writable and not merge.same(now.get(p), shadow.get(p))}
-            if props - set(shadow.get(merge.PENDING, ())):
+            props = {p: when for p, (origin, when) in moved.items()
+                     if p in writable and not merge.same(now.get(p), shadow.get(p))
+                     and self.policies.policy(talk_entity, p, origin, link.system).between(
+                         origin, link.system, lambda: holders) in (BOTH, FROM_SOURCE)}
+            if set(props) - set(shadow.get(merge.PENDING, ())):
                 owed[link.system] = props
         return owed
+
+    def _conflict_rows(self, write: "Write") -> list[dict]:
+        source = write.record["source"]
+        return [dict(global_id=write.record["id"], talk_entity=write.entity.talk,
+                     label=model.describe(write.entity.talk, write.record), property=c.prop,
+                     source_system=source["system"], source_value=c.source_value, destination_system=self.system,
+                     destination_value=c.destination_value,
+                     winner=source["system"] if c.winner == "source" else self.system, why=c.why)
+                for c in write.conflicts]

@@ -37,6 +37,10 @@ COMMON_SETTINGS = th.PropertiesList(
                 "after the run when any record was rejected (all others are still synced). Off by "
                 "default: rejects wait in the retry queue (`talk rejects`) and a job goes on to its "
                 "next pipeline; `talk run JOB --fail-on-reject` fails a scheduled job instead."),
+    th.Property("policies", th.ObjectType(), description="Owner policies of Talk properties for this "
+                "target's pipelines, over the flows' (talk/flows.yml): {\"product\": {\"stock\": \"two-way\"}}, "
+                "{\"customer\": {\"phone\": \"shopify\"}} (an owning system) or "
+                "{\"product\": {\"description\": \"not synced\"}}."),
     th.Property("on_deleted", th.StringType, default="reject", allowed_values=["reject", "recreate", "unlink"],
                 description="A linked record deleted in this system: 'reject' waits for a person (an open "
                 "reject says what to do), 'recreate' creates it again, 'unlink' stops syncing it here."),
@@ -139,6 +143,7 @@ class TalkTarget(Target):
                 create_from=self.config.get("create_from"),
                 on_deleted=self.config.get("on_deleted") or "reject",
                 preview=Preview(preview_path(self._rejects.path)) if dry_run else None,
+                policies=self.config.get("policies"),
             )
         return self._syncer
 

@@ -76,8 +76,10 @@ class PowerOfficeStream(TalkStream, RESTStream):
             if start is not None:
                 if start.tzinfo is None:
                     start = start.replace(tzinfo=timezone.utc)
-                params["lastChangedDateTimeOffsetGreaterThan"] = start.isoformat(timespec="microseconds")
+                params[self.changed_filter] = start.isoformat(timespec="microseconds")
         return params
+
+    changed_filter = "lastChangedDateTimeOffsetGreaterThan"  # the list's "changed since" parameter
 
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         if response.status_code == 204 or not response.content:

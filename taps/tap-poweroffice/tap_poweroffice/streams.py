@@ -6,6 +6,8 @@ ProductDto, SalesOrderDto, SalesOrderLineDto), nullable as the API may omit or n
 from __future__ import annotations
 
 import typing as t
+from datetime import datetime, timezone
+
 from .client import PowerOfficeStream
 
 class CustomersStream(PowerOfficeStream):
@@ -23,10 +25,38 @@ class ContactPersonsStream(PowerOfficeStream):
 
 
 class ProductsStream(PowerOfficeStream):
-    """Products: `Code` (SKU), `UnitPrice` (sales price excl. VAT), `UnitCost`, `StockOnHand`, `StockAvailable`."""
+    """Products: `Code` (SKU), `UnitPrice` (sales price excl. VAT), `UnitCost`, `StockOnHand`, `StockAvailable`.
+
+    A stock movement (a goods receipt, a confirmed order's reservation) moves the product's
+    `StockOnHandLastChangedDatetimeOffset`, not its `LastChangedDateTimeOffset`. The ERP owns
+    stock, so its changes must reach the shops: each run lists what changed since the bookmark
+    by either timestamp (one list request more per run, usually one page) and bookmarks
+    `ChangedAt`, the later of the two.
+    """
 
     name = "products"
     path = "/Products"
+    replication_key = "ChangedAt"
+    FILTERS = {"lastChangedDateTimeOffsetGreaterThan": "LastChangedDateTimeOffset",
+               "stockOnHandLastChangedDatetimeOffsetGreaterThan": "StockOnHandLastChangedDatetimeOffset"}
+
+    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+        found: dict = {}
+        for name in self.FILTERS:
+            self.changed_filter = name
+            for record in super().get_records(context):
+                stamps = [record.get(field) for field in self.FILTERS.values() if record.get(field)]
+                record["ChangedAt"] = max(stamps, key=_instant) if stamps else None
+                found[record["Id"]] = record
+        yield from sorted(found.values(), key=lambda r: _instant(r["ChangedAt"]) if r["ChangedAt"] else _EPOCH)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _instant(stamp: str) -> datetime:
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 class SalesOrdersStream(PowerOfficeStream):

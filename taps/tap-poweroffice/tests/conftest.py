@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import time
 from collections import defaultdict
 
 import httpx
@@ -57,7 +58,12 @@ def api_call(url: str, method: str, path: str, **kwargs) -> httpx.Response:
     ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}", "Ocp-Apim-Subscription-Key": CREDENTIALS["subscription_key"]}
     headers.update(kwargs.pop("headers", {}))
-    return httpx.request(method, f"{url}/v2{path}", headers=headers, **kwargs)
+    for _ in range(20):  # a sync just before may have used up the second's request budget
+        response = httpx.request(method, f"{url}/v2{path}", headers=headers, **kwargs)
+        if response.status_code != 429:
+            break
+        time.sleep(float(response.headers.get("Retry-After") or 0.2))
+    return response
 
 
 class Sandbox:
