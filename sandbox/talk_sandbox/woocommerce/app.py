@@ -1,5 +1,22 @@
 """The WooCommerce REST API v3 emulator: customers, products, variations and orders under
-/wp-json/wc/v3, with WordPress paging headers, batch writes and WooCommerce's key auth."""
+/wp-json/wc/v3, with WordPress paging headers, batch writes and WooCommerce's key auth.
+
+Limits enforced (what WordPress and WooCommerce refuse; `{code, message, data: {status}}`):
+
+| Entity | Limit |
+|---|---|
+| Any body | JSON types of the writable fields (money as decimal strings): 400 rest_invalid_param naming each field |
+| Product, variation | SKU unique across both (400 product_invalid_sku); status, type, tax_status, backorders, stock_status from their lists |
+| Customer | email unique (400 registration-error-email-exists) |
+| Order | status from WooCommerce's list; line quantity above 0; known customer and product (400) |
+| Lists | per_page at most 100; batch at most 100 items (413) |
+
+Not refused, as WooCommerce does not refuse them: a negative regular_price (core allows negative
+prices, woocommerce/woocommerce#25037), any length of a product name.
+
+Stock (`stock`): orders reduce stock_quantity of products and variations that manage stock when
+they become processing / on-hold / completed or are paid, and restore it when cancelled.
+"""
 from __future__ import annotations
 
 import json

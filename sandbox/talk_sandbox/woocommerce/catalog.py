@@ -54,8 +54,12 @@ def priced(record: dict) -> None:
     record["price"] = record["sale_price"] or record["regular_price"]
     record["on_sale"] = bool(record["sale_price"])
     if record["manage_stock"] and record.get("stock_quantity") is not None:
-        out = record["stock_quantity"] <= 0 and record.get("backorders", "no") == "no"
-        record["stock_status"] = "outofstock" if out else "instock"
+        # WooCommerce's rule (no-stock threshold 0): none left is out of stock, or on backorder
+        # where backorders are allowed.
+        if record["stock_quantity"] > 0:
+            record["stock_status"] = "instock"
+        else:
+            record["stock_status"] = "outofstock" if record.get("backorders", "no") == "no" else "onbackorder"
 
 
 def common_fields(body: dict) -> dict:

@@ -9,6 +9,7 @@ from .catalog import Catalog
 from .customers import BILLING, SHIPPING
 from .errors import WooError, invalid_params
 from .records import CUSTOMERS, LINE_IDS, ORDERS, POST_IDS, PRODUCTS, VARIATIONS, Ledger, check_types, merge_address, money
+from .stock import Stock
 
 STATUSES = ("pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed", "checkout-draft")
 SCHEMA = {"status": "string", "currency": "string", "customer_id": "integer", "customer_note": "string",
@@ -29,6 +30,7 @@ class Orders:
         self.ledger = ledger
         self.catalog = catalog
         self.store = ledger.store
+        self.stock = Stock(ledger)
 
     # -- line items ------------------------------------------------------------------------
     def product_for(self, line: dict) -> dict:
@@ -146,7 +148,9 @@ class Orders:
     def create(self, body: dict) -> dict:
         self.check(body)
         record = self.build({k: v for k, v in body.items() if k not in ("id", "number") and not k.startswith("date_")})
-        return self.store.put(ORDERS, record["id"], record)
+        self.store.put(ORDERS, record["id"], record)
+        self.stock.order_saved(record, None, paid=bool(body.get("set_paid")))
+        return record
 
     def update(self, record: dict, body: dict) -> dict:
         self.check(body)
@@ -170,7 +174,9 @@ class Orders:
         self.totals(after)
         if after != record:
             self.ledger.modified(after)
-        return self.store.put(ORDERS, after["id"], after)
+        self.store.put(ORDERS, after["id"], after)
+        self.stock.order_saved(after, record["status"], paid=bool(body.get("set_paid")) and not record.get("date_paid"))
+        return after
 
     def delete(self, record: dict, force: bool) -> dict:
         if force:
