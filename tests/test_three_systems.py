@@ -53,3 +53,32 @@ def test_an_edit_in_any_one_system_reaches_the_other_two_when_the_jobs_run(cup):
         talk.run_job(job)
     for system in SYSTEMS:
         assert talk.writes(system) == [], f"a settled product was written again in {system}"
+
+
+def test_an_older_edit_carried_from_elsewhere_does_not_beat_a_newer_one_whatever_else_changed(cup):
+    """The ERP's name edit reaches the webshop first; the shop then renames the product; an
+    unrelated later edit in the ERP (its unit of measure, which Talk does not sync) makes the
+    ERP record the newer one, but the shop's name edit is the newer edit of the name."""
+    import time
+
+    from systems import client
+
+    talk, g = cup
+    edit(talk, "poweroffice", "product", g, name="Kaffekopp ERP")
+    talk.run_job("customwebshop-poweroffice")  # the ERP's name reaches the webshop; Shopify still owes it
+    time.sleep(1.1)
+    edit(talk, "shopify", "product", g, name="Kaffekopp Shop")
+    time.sleep(1.1)
+    po = client(talk, "poweroffice")
+    native = talk.store.link_for("poweroffice", "product", g).native_id
+    po.update("products", native, {"UnitOfMeasureCode": "STK"}, po.fetch("products", native))
+    po.close()
+
+    for job in JOBS:
+        talk.run_job(job)
+    for system in SYSTEMS:
+        assert linked(talk, system, "product", g)["name"] == "Kaffekopp Shop", system
+    (conflict,) = [c for c in talk.store.conflicts() if c["property"] == "name"]
+    assert (conflict["source_system"], conflict["destination_system"], conflict["winner"]) == (
+        "poweroffice", "shopify", "shopify")
+    assert conflict["why"] == "the newer change of name"
