@@ -1,6 +1,21 @@
 """The Custom Webshop emulator: the reference implementation of Talk's webshop API under /api/v1
 (talk/talk/webshop_api/openapi.yaml): API-key auth, cursor paging ordered by (updated_at, id),
 `updated_since`, ETag/If-Match, the error codes, and an optional requests-per-second limit.
+
+Limits enforced: the document's own, by validating every body against its write schemas
+(records.validate); each refusal is 422 `validation_failed` with `field`:
+
+| Entity | Limit |
+|---|---|
+| Customer | type person or company (a person needs a name, a company company_name); email pattern, unique (409 duplicate_email); address.country two capitals |
+| Product | sku and name at least 1 character, sku unique (409 duplicate_sku); price_excl_vat/price_incl_vat Money ("-?digits.two"); vat_rate a decimal; stock an integer or null; gtin 8-14 digits |
+| Order | customer_id at least 1 character and existing; currency three capitals; status pending, processing, completed or cancelled; at least one line; line quantity above 0, unit_price Money, discount_percent a decimal |
+| Any body | no unknown fields; a PATCH changes at least one |
+| Lists | limit 1 to 200 (400 invalid_parameter) |
+
+The document sets no maxLength and no minimum on amounts (Money may be negative), so none is
+enforced. Stock: `stock` is "units on hand"; the document says nothing of orders changing it, so
+orders leave it alone.
 """
 from __future__ import annotations
 

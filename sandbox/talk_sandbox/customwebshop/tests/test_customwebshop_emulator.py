@@ -129,3 +129,39 @@ def test_records_are_deleted_in_the_back_office_only(api):
     customer = get(api, "/customers").json()["data"][0]["id"]
     assert api.delete(f"/_sandbox/records/customers/{customer}").status_code == 200
     assert get(api, f"/customers/{customer}").status_code == 404
+
+
+@pytest.mark.parametrize("entity, body, field", [
+    ("products", {"sku": "", "name": "Tom", "price_excl_vat": "1.00", "vat_rate": "0.25"}, "sku"),
+    ("products", {"sku": "NY-1", "name": "", "price_excl_vat": "1.00", "vat_rate": "0.25"}, "name"),
+    ("products", {"sku": "NY-1", "name": "Ny", "price_excl_vat": "1.5", "vat_rate": "0.25"}, "price_excl_vat"),
+    ("products", {"sku": "NY-1", "name": "Ny", "price_excl_vat": "1.00", "vat_rate": "-0.25"}, "vat_rate"),
+    ("products", {"sku": "NY-1", "name": "Ny", "price_excl_vat": "1.00", "vat_rate": "0.25", "gtin": "123"}, "gtin"),
+    ("products", {"sku": "NY-1", "name": "Ny", "price_excl_vat": "1.00", "vat_rate": "0.25", "stock": 1.5}, "stock"),
+    ("customers", {"type": "person", "first_name": "Ny", "email": "ny@@example"}, "email"),
+    ("customers", {"type": "robot", "first_name": "Ny"}, "type"),
+    ("customers", {"type": "company", "company_name": "Ny AS", "address": {"country": "Norge"}}, "address.country"),
+    ("orders", {"customer_id": "cus_000001", "currency": "NOK", "lines": []}, "lines"),
+    ("orders", {"customer_id": "", "currency": "NOK", "lines": [{"quantity": 1, "unit_price": "1.00"}]}, "customer_id"),
+    ("orders", {"customer_id": "cus_000001", "currency": "kr", "lines": [{"quantity": 1, "unit_price": "1.00"}]}, "currency"),
+    ("orders", {"customer_id": "cus_000001", "currency": "NOK", "status": "shipped",
+                "lines": [{"quantity": 1, "unit_price": "1.00"}]}, "status"),
+    ("orders", {"customer_id": "cus_000001", "currency": "NOK", "lines": [{"quantity": -1, "unit_price": "1.00"}]},
+     "lines[0].quantity"),
+])
+def test_the_documents_constraints_are_refused_naming_the_field(api, entity, body, field):
+    # The document's limits are minLength, pattern, enum, exclusiveMinimum and minItems; it sets
+    # no maxLength and no minimum on amounts (Money allows a negative amount: a credit line).
+    refused = api.post(f"/api/v1/{entity}", json=body, headers=KEY)
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "validation_failed"
+    assert refused.json()["error"]["field"] == field
+
+
+def test_orders_leave_stock_alone(api):
+    # The document says `stock` is units on hand and nothing about orders changing it.
+    product = get(api, "/products", sku="SKU-1001").json()["data"][0]
+    api.post("/api/v1/orders", headers=KEY, json={"customer_id": "cus_000001", "currency": "NOK", "status": "processing",
+                                                  "lines": [{"product_id": product["id"], "quantity": 2, "unit_price": "1.00"}]})
+    assert get(api, f"/products/{product['id']}").json()["stock"] == product["stock"]
+    credit = api.post("/api/v1/products", headers=KEY, json={"sku": "PANT-1", "name": "Pant", "price_excl_vat": "-2.00", "vat_rate": "0.25"})
+    assert credit.status_code == 201 and credit.json()["price_incl_vat"] == "-2.50"
