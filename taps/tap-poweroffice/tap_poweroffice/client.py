@@ -81,6 +81,22 @@ class PowerOfficeStream(TalkStream, RESTStream):
 
     changed_filter = "lastChangedDateTimeOffsetGreaterThan"  # the list's "changed since" parameter
 
+    def read_json(self, path: str, params: dict | None = None) -> t.Any:
+        """One GET outside the stream's own paging, with its auth, pacing and retries."""
+        prepared = self.build_prepared_request(method="GET", url=f"{self.url_base}{path}", params=params or {},
+                                               headers=self.http_headers)
+        response = self.request_decorator(self._request)(prepared, None)
+        return response.json() if response.content else None
+
+    def read_pages(self, path: str, params: dict) -> t.Iterable[dict]:
+        page = 1
+        while True:
+            rows = self.read_json(path, {**params, "PageNumber": page, "PageSize": self.page_size}) or []
+            yield from rows
+            if len(rows) < self.page_size:
+                return
+            page += 1
+
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         if response.status_code == 204 or not response.content:
             return []

@@ -45,10 +45,50 @@ class ProductsStream(PowerOfficeStream):
         for name in self.FILTERS:
             self.changed_filter = name
             for record in super().get_records(context):
-                stamps = [record.get(field) for field in self.FILTERS.values() if record.get(field)]
-                record["ChangedAt"] = max(stamps, key=_instant) if stamps else None
                 found[record["Id"]] = record
+        if self.get_starting_timestamp(context) is None:
+            # A full read sees every reservation made so far: the bookmark covers the orders too,
+            # or the next run would read the products of every order again.
+            latest = self._latest_order_change()
+            for record in found.values():
+                record["ReservedAt"] = latest
+        for record, reserved_at in self._reserved_since(context):
+            found.setdefault(record["Id"], record)["ReservedAt"] = reserved_at
+        for record in found.values():
+            stamps = [record.get(field) for field in (*self.FILTERS.values(), "ReservedAt") if record.get(field)]
+            record["ChangedAt"] = max(stamps, key=_instant) if stamps else None
+            record.pop("ReservedAt", None)
         yield from sorted(found.values(), key=lambda r: _instant(r["ChangedAt"]) if r["ChangedAt"] else _EPOCH)
+
+    def _latest_order_change(self) -> str | None:
+        stamps = [o["LastChangedDateTimeOffset"] for o in self.read_pages("/SalesOrders", {"Fields": "Id,LastChangedDateTimeOffset"})
+                  if o.get("LastChangedDateTimeOffset")]
+        return max(stamps, key=_instant) if stamps else None
+
+    def _reserved_since(self, context: dict | None) -> t.Iterable[tuple[dict, str]]:
+        """Products whose available stock an order changed since the bookmark, with when.
+
+        A confirmed order reserves stock (StockAvailable drops) without moving any timestamp of
+        the product, so the products on the lines of orders changed since the bookmark are read
+        again: one list of changed orders, one lines request per changed order (kept for the
+        sales_order_lines stream, which needs them too), one product list per 50 codes."""
+        start = self.get_starting_timestamp(context)
+        if start is None:
+            return  # a full read holds every product already
+        since = (start if start.tzinfo else start.replace(tzinfo=timezone.utc)).isoformat(timespec="microseconds")
+        reserved_at: dict[str, str] = {}
+        for order in self.read_pages("/SalesOrders", {"lastChangedDateTimeOffsetGreaterThan": since,
+                                                      "Fields": "Id,LastChangedDateTimeOffset"}):
+            lines = self.read_json(f"/SalesOrders/{order['Id']}/Lines") or []
+            self._tap.order_lines_read[str(order["Id"])] = lines
+            for line in lines:
+                code = line.get("ProductCode")
+                if code and (code not in reserved_at or _instant(order["LastChangedDateTimeOffset"]) > _instant(reserved_at[code])):
+                    reserved_at[code] = order["LastChangedDateTimeOffset"]
+        codes = sorted(reserved_at)
+        for start_at in range(0, len(codes), 50):
+            for product in self.read_pages("/Products", {"codes": ",".join(codes[start_at:start_at + 50])}):
+                yield product, reserved_at[product["Code"]]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -81,6 +121,14 @@ class SalesOrderLinesStream(PowerOfficeStream):
     parent_stream_type = SalesOrdersStream
     replication_key = None
     state_partitioning_keys: t.ClassVar[list[str]] = []  # no state per order
+
+    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+        read = self._tap.order_lines_read.pop(str((context or {}).get("SalesOrderId")), None)
+        if read is None:
+            yield from super().get_records(context)
+            return
+        for row in read:  # read already this run, for the stock the order reserves
+            yield self.post_process(dict(row), context)
 
     def post_process(self, row: dict, context: dict | None = None) -> dict | None:
         if context and not row.get("SalesOrderId"):

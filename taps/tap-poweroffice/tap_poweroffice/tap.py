@@ -45,6 +45,11 @@ class TapPowerOffice(TalkTap):
     # Organisations before their contact persons; orders after their customers and products.
     stream_order = ("customers", "contact_persons", "products", "sales_orders", "sales_order_lines")
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Lines the products stream read for the stock orders reserve, for sales_order_lines.
+        self.order_lines_read: dict[str, list[dict]] = {}
+
     def discover_streams(self) -> list[streams.PowerOfficeStream]:
         return [
             streams.CustomersStream(self),

@@ -48,22 +48,27 @@ def sync(config: dict, state: dict | None = None) -> tuple[dict[str, list[dict]]
     return records, state_value
 
 
+def _patiently(send) -> httpx.Response:
+    """Send again after a 429: a sync just before may have used up the second's request budget."""
+    for _ in range(20):
+        response = send()
+        if response.status_code != 429:
+            return response
+        time.sleep(float(response.headers.get("Retry-After") or 0.2))
+    return response
+
+
 def api_call(url: str, method: str, path: str, **kwargs) -> httpx.Response:
     """One authenticated call to the emulator's v2 API (for changing data between syncs)."""
-    token = httpx.post(
+    token = _patiently(lambda: httpx.post(
         f"{url}/OAuth/Token",
         auth=(CREDENTIALS["application_key"], CREDENTIALS["client_key"]),
         headers={"Ocp-Apim-Subscription-Key": CREDENTIALS["subscription_key"]},
         data={"grant_type": "client_credentials"},
-    ).json()["access_token"]
+    )).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}", "Ocp-Apim-Subscription-Key": CREDENTIALS["subscription_key"]}
     headers.update(kwargs.pop("headers", {}))
-    for _ in range(20):  # a sync just before may have used up the second's request budget
-        response = httpx.request(method, f"{url}/v2{path}", headers=headers, **kwargs)
-        if response.status_code != 429:
-            break
-        time.sleep(float(response.headers.get("Retry-After") or 0.2))
-    return response
+    return _patiently(lambda: httpx.request(method, f"{url}/v2{path}", headers=headers, **kwargs))
 
 
 class Sandbox:
