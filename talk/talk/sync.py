@@ -415,6 +415,7 @@ class Syncer:
         destination_time = _parse_time(entity.native_updated_at(current))
         source_shadow = self.store.shadow(g, source["system"])
         destination_shadow = None if first_contact else self.store.shadow(g, self.system)
+
         def newer(prop: str) -> bool | None:
             """Whether the source's change of `prop` is newer than the destination's, as far as
             Talk can tell: a change owed from elsewhere carries the time it was made there; a
