@@ -63,6 +63,9 @@ class ShopifyEmulator(Emulator):
         # the next operations with (e.g. "INTERNAL_SERVER_ERROR"; null for none).
         "bulk_delay_seconds": 0.2,
         "bulk_error_code": None,
+        # Whether product prices include tax (`shop { taxesIncluded }`); off, as the suite's shop
+        # has always been. Orders carry their own flag, set when they are created.
+        "taxes_included": False,
     }
 
     def __init__(self, directory=None, settings=None):
@@ -70,6 +73,7 @@ class ShopifyEmulator(Emulator):
         self.store = ShopifyStore(self.store.engine.url.database)
         self.bulk = BulkOperations(self, Path(self.store.engine.url.database).parent / "shopify-bulk")
         self.store.bulk = self.bulk
+        self.store.settings = self.settings  # the shop settings resolvers read (taxesIncluded)
         self.cost_bucket = LeakyBucket(self.settings["cost_bucket_max"], self.settings["cost_restore_rate"])
         self.rest_bucket = LeakyBucket(self.settings["rest_bucket_max"], self.settings["rest_leak_rate"])
         self.throttled = 0

@@ -314,6 +314,7 @@ def new_order(store: ShopifyStore, data: dict, stamp: str | None = None) -> dict
         "createdAt": created, "updatedAt": to_timestamp(data.get("updatedAt") or created),
         "processedAt": to_timestamp(data.get("processedAt") or created),
         "cancelledAt": to_timestamp(data["cancelledAt"]) if data.get("cancelledAt") else None,
+        "taxesIncluded": bool(data.get("taxesIncluded", False)),  # do its prices include tax (orderCreate input)
         "displayFinancialStatus": (data.get("displayFinancialStatus") or data.get("financialStatus") or "PENDING").upper(),
         "customerId": gid("Customer", gid_number(customer_id)) if customer_id else None,
         "subtotalPrice": money(data.get("subtotalPrice") if data.get("subtotalPrice") is not None else subtotal),

@@ -129,6 +129,8 @@ SHOP = {"id": gid("Shop", 1), "name": "Talk Sandbox", "email": "shop@example.no"
         "myshopifyDomain": "talk-sandbox.myshopify.com", "currencyCode": "NOK", "ianaTimezone": "Europe/Oslo"}
 
 _field("QueryRoot", "shop", lambda _, info: SHOP)
+# Whether the shop's prices include tax: a shop setting (`taxes_included` in /_sandbox/settings).
+_field("Shop", "taxesIncluded", lambda _, info: bool(info.context.settings.get("taxes_included")))
 _field("QueryRoot", "node", _node)
 _field("QueryRoot", "customer", lambda _, info, id: _doc(info.context, "customers", "Customer", id))
 _field("QueryRoot", "product", lambda _, info, id: _doc(info.context, "products", "Product", id))
@@ -208,6 +210,7 @@ _field("LineItem", "originalTotalSet", lambda line, info: _money_bag(float(line.
 _field("Order", "lineItems", _order_lines)
 _field("Order", "customer", lambda d, info: info.context.get("customers", gid_number(d["customerId"])) if d.get("customerId") else None)
 _field("Order", "closed", lambda d, info: bool(d.get("closed", False)))
+_field("Order", "taxesIncluded", lambda d, info: bool(d.get("taxesIncluded", False)))
 _field("Order", "tags", lambda d, info: d.get("tags") or [])
 for _name in ("currentTotalPrice", "totalPrice", "subtotalPrice", "totalTax"):
     _field("Order", f"{_name}Set", _order_money(_name))

@@ -167,6 +167,7 @@ type Order implements Node {
   updatedAt: DateTime!
   processedAt: DateTime!
   cancelledAt: DateTime
+  taxesIncluded: Boolean!
   closed: Boolean!
   displayFinancialStatus: OrderDisplayFinancialStatus
   customer: Customer
@@ -205,7 +206,7 @@ type BulkOperationUserError { field: [String!] message: String! code: BulkOperat
 type BulkOperationRunQueryPayload { bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]! }
 type BulkOperationCancelPayload { bulkOperation: BulkOperation userErrors: [UserError!]! }
 
-type Shop { id: ID! name: String! email: String! myshopifyDomain: String! currencyCode: CurrencyCode! ianaTimezone: String! }
+type Shop { id: ID! name: String! email: String! myshopifyDomain: String! currencyCode: CurrencyCode! ianaTimezone: String! taxesIncluded: Boolean! }
 
 type QueryRoot {
   shop: Shop!
@@ -296,7 +297,7 @@ input OrderCreateCustomerInput { toAssociate: OrderCreateAssociateCustomerAttrib
 input OrderCreateOrderInput {
   email: String phone: String poNumber: String note: String tags: [String!] currency: CurrencyCode
   processedAt: DateTime financialStatus: String lineItems: [OrderCreateLineItemInput!] customer: OrderCreateCustomerInput
-  customerId: ID metafields: [MetafieldInput!]
+  customerId: ID metafields: [MetafieldInput!] taxesIncluded: Boolean
 }
 input OrderInput { id: ID! email: String note: String poNumber: String tags: [String!] metafields: [MetafieldInput!] }
 input CustomerDeleteInput { id: ID! }

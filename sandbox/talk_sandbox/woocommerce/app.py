@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse
 
 from ..common.emulator import Emulator
 from . import seed
+from . import settings as tax_settings
 from .auth import KeyAuthenticator
 from .batch import run_batch
 from .errors import WooError, no_route
@@ -60,6 +61,9 @@ class WooCommerceEmulator(Emulator):
         "require_user_agent": False,
         # Seconds every API request waits before it is answered (a slow server).
         "response_delay_seconds": 0,
+        # WooCommerce > Settings > Tax, served at /settings/tax (settings.py): "yes" when prices
+        # are entered including tax. WooCommerce's default is "no".
+        **tax_settings.DEFAULTS,
     }
 
     def __init__(self, directory=None, settings=None):
@@ -112,6 +116,7 @@ class WooCommerceEmulator(Emulator):
         for name in (CUSTOMERS, PRODUCTS, ORDERS):
             self.resource_routes(app, f"{API}/{name}", lambda name=name: self.shop.resource(name))
         self.resource_routes(app, f"{API}/products/{{product_id:int}}/variations", self.shop.variations)
+        tax_settings.add_routes(app, API, lambda: self.settings, self.authorize)
 
         @app.api_route("/wp-json/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
         async def unknown_route(rest: str):

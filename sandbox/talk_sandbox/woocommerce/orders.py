@@ -8,6 +8,7 @@ from . import dates
 from .catalog import Catalog
 from .customers import BILLING, SHIPPING
 from .errors import WooError, invalid_params
+from .settings import prices_include_tax
 from .records import CUSTOMERS, LINE_IDS, ORDERS, POST_IDS, PRODUCTS, VARIATIONS, Ledger, check_types, merge_address, money
 from .stock import Stock
 
@@ -128,7 +129,7 @@ class Orders:
         record.update({
             "discount_total": "0.00", "discount_tax": "0.00", "shipping_total": money(body.get("shipping_total")),
             "shipping_tax": "0.00", "cart_tax": "0.00", "total": "0.00", "total_tax": "0.00",
-            "prices_include_tax": False, "customer_id": body.get("customer_id", 0), "customer_ip_address": "",
+            "prices_include_tax": prices_include_tax(self.ledger.settings), "customer_id": body.get("customer_id", 0), "customer_ip_address": "",
             "customer_user_agent": "", "customer_note": body.get("customer_note", ""),
             "billing": merge_address(dict.fromkeys(BILLING, ""), body.get("billing") or {}, "billing"),
             "shipping": merge_address(dict.fromkeys(SHIPPING, ""), body.get("shipping") or {}, "shipping"),
