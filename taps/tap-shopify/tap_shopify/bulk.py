@@ -118,7 +118,7 @@ def bulk_selection(entity: str, namespaces: list[str]) -> str:
         )
     if entity == "orders":
         return (
-            "id name email poNumber note currencyCode createdAt updatedAt processedAt cancelledAt "
+            "id name email poNumber note currencyCode createdAt updatedAt processedAt cancelledAt taxesIncluded "
             "displayFinancialStatus customer { id email } "
             f"currentTotalPriceSet {{ {records.MONEY} }} totalPriceSet {{ {records.MONEY} }} "
             f"subtotalPriceSet {{ {records.MONEY} }} totalTaxSet {{ {records.MONEY} }} "

@@ -51,7 +51,7 @@ LINE_ITEM = (
 
 def order_selection(namespaces: list[str]) -> str:
     return (
-        "id name email poNumber note currencyCode createdAt updatedAt processedAt cancelledAt "
+        "id name email poNumber note currencyCode createdAt updatedAt processedAt cancelledAt taxesIncluded "
         "displayFinancialStatus customer { id email } "
         f"currentTotalPriceSet {{ {MONEY} }} totalPriceSet {{ {MONEY} }} subtotalPriceSet {{ {MONEY} }} totalTaxSet {{ {MONEY} }} "
         f"lineItems(first: {NESTED_PAGE['lineItems']}) {{ nodes {{ {LINE_ITEM} }} pageInfo {{ hasNextPage endCursor }} }} "
@@ -158,19 +158,30 @@ def line_item_record(node: dict) -> dict:
 
 
 def order_record(node: dict) -> dict:
+    """An order; each line also carries the order's `taxesIncluded`, since whether a line's
+    price includes VAT is the order's to say and a line is mapped on its own."""
     customer = node.get("customer")
+    taxes_included = node.get("taxesIncluded")
     return {
         **{k: node.get(k) for k in (
             "id", "name", "email", "poNumber", "note", "currencyCode", "createdAt", "updatedAt",
-            "processedAt", "cancelledAt", "displayFinancialStatus")},
+            "processedAt", "cancelledAt", "taxesIncluded", "displayFinancialStatus")},
         "customer": {"id": customer["id"], "email": customer.get("email")} if customer else None,
         "currentTotalPrice": _amount(node.get("currentTotalPriceSet")),
         "totalPrice": _amount(node.get("totalPriceSet")),
         "subtotalPrice": _amount(node.get("subtotalPriceSet")),
         "totalTax": _amount(node.get("totalTaxSet")),
-        "lineItems": [line_item_record(line) for line in _nodes(node.get("lineItems"))],
+        "lineItems": [{**line_item_record(line), "taxesIncluded": taxes_included} for line in _nodes(node.get("lineItems"))],
         "metafields": _metafields(node),
     }
+
+
+SHOP_SETTINGS = "query TalkShop { shop { taxesIncluded } }"
+
+
+def taxes_included(data: dict) -> bool:
+    """The shop's setting from SHOP_SETTINGS' data: whether its product prices include VAT."""
+    return bool(((data or {}).get("shop") or {}).get("taxesIncluded"))
 
 
 TO_RECORD = {"customers": customer_record, "products": product_record, "orders": order_record}

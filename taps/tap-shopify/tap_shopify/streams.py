@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from singer_sdk import typing as th
 
+from . import records
 from .client import ShopifyStream
 
 S, DT, B, I = th.StringType, th.DateTimeType, th.BooleanType, th.IntegerType
@@ -45,8 +46,19 @@ class ProductsStream(ShopifyStream):
             th.Property("price", S, description="Decimal amount as a string"), th.Property("barcode", S),
             th.Property("inventoryQuantity", I), th.Property("taxable", B),
         ))),
+        th.Property("taxesIncluded", B, description="The shop's setting (shop { taxesIncluded }): variant prices include VAT"),
         METAFIELDS,
     ).to_dict()
+
+    def post_process(self, row: dict, context=None) -> dict | None:
+        # A price alone does not say whether it includes VAT, and the mapper cannot ask the
+        # shop: each product carries the shop's setting, read once per run.
+        record = super().post_process(row, context)
+        if getattr(self._tap, "shop_taxes_included", None) is None:
+            self._tap.shop_taxes_included = records.taxes_included(self._graphql(records.SHOP_SETTINGS, {}).get("data"))
+            self.logger.info("The shop's prices %s VAT (shop { taxesIncluded })",
+                             "include" if self._tap.shop_taxes_included else "exclude")
+        return {**record, "taxesIncluded": self._tap.shop_taxes_included}
 
 
 class OrdersStream(ShopifyStream):
@@ -57,6 +69,7 @@ class OrdersStream(ShopifyStream):
         th.Property("name", S), th.Property("email", S), th.Property("poNumber", S), th.Property("note", S),
         th.Property("currencyCode", S), th.Property("createdAt", DT), th.Property("updatedAt", DT, required=True),
         th.Property("processedAt", DT), th.Property("cancelledAt", DT), th.Property("displayFinancialStatus", S),
+        th.Property("taxesIncluded", B, description="Whether the order's prices include VAT"),
         th.Property("customer", th.ObjectType(th.Property("id", S), th.Property("email", S))),
         *(th.Property(name, S, description="shopMoney amount as a string")
           for name in ("currentTotalPrice", "totalPrice", "subtotalPrice", "totalTax")),
@@ -66,6 +79,7 @@ class OrdersStream(ShopifyStream):
             th.Property("variant", th.ObjectType(th.Property("id", S), th.Property("sku", S))),
             th.Property("product", th.ObjectType(th.Property("id", S))),
             th.Property("originalUnitPrice", S), th.Property("discountedUnitPrice", S), th.Property("totalDiscount", S),
+            th.Property("taxesIncluded", B, description="The order's taxesIncluded: this line's prices include VAT"),
         ))),
         METAFIELDS,
     ).to_dict()

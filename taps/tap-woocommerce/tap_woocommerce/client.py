@@ -147,6 +147,13 @@ class WooCommerceStream(TalkStream, RESTStream):
             start = start.replace(tzinfo=timezone.utc)
         return start.astimezone(timezone.utc) - timedelta(seconds=1)
 
+    def read_setting(self, group: str, name: str) -> t.Any:
+        """One shop setting's value (`GET /settings/{group}/{name}`), retried as pages are."""
+        prepared = self.build_prepared_request(method="GET", url=f"{self.url_base}/settings/{group}/{name}",
+                                               headers=self.http_headers)
+        response = self.request_decorator(self._request)(prepared, None)
+        return (response.json() or {}).get("value")
+
     def parse_response(self, response: requests.Response) -> t.Iterable[dict]:
         body = response.json()
         yield from body if isinstance(body, list) else []

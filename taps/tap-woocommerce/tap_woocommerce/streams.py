@@ -57,7 +57,12 @@ class CustomersStream(WooCommerceStream):
 
 class ProductsStream(WooCommerceStream):
     """Products, read incrementally with `modified_after`. `price` is WooCommerce's current
-    (computed, read-only) price; `regular_price` and `sale_price` are the ones a shop sets."""
+    (computed, read-only) price; `regular_price` and `sale_price` are the ones a shop sets.
+
+    Each product also carries `prices_include_tax`: the shop's setting "Prices entered with
+    tax" (woocommerce_prices_include_tax), read once per run. A price alone does not say
+    whether it includes VAT, and the mapper cannot ask the shop; an order carries the same
+    flag under the same name."""
 
     name = "products"
     path = "/products"
@@ -67,8 +72,22 @@ class ProductsStream(WooCommerceStream):
         th.Property("sku", S), th.Property("price", S), th.Property("regular_price", S), th.Property("sale_price", S),
         th.Property("description", S), th.Property("short_description", S),
         th.Property("manage_stock", B), th.Property("stock_quantity", I), th.Property("stock_status", S),
-        th.Property("tax_status", S), th.Property("tax_class", S), META,
+        th.Property("tax_status", S), th.Property("tax_class", S),
+        th.Property("prices_include_tax", B, description="The shop's setting: regular_price includes VAT"), META,
     ).to_dict()
+
+    def post_process(self, row: dict, context=None) -> dict | None:
+        record = super().post_process(row, context)
+        record["prices_include_tax"] = self.prices_include_tax()
+        return record
+
+    def prices_include_tax(self) -> bool:
+        if getattr(self._tap, "shop_prices_include_tax", None) is None:
+            value = self.read_setting("tax", "woocommerce_prices_include_tax")
+            self._tap.shop_prices_include_tax = value == "yes"
+            self.logger.info("The shop's prices %s VAT (woocommerce_prices_include_tax: %s)",
+                             "include" if value == "yes" else "exclude", value)
+        return self._tap.shop_prices_include_tax
 
 
 class OrdersStream(WooCommerceStream):

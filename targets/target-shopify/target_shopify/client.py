@@ -9,6 +9,7 @@ import copy
 import logging
 from typing import Any, Iterable
 
+from talk import business
 from talk.http import ApiError, ApiSession
 from talk.mapping import load as load_mapping
 from talk.paths import set_path
@@ -67,6 +68,13 @@ class ShopifyClient:
         )
         self.pacer = CostPacer()
         self._location_id: str | None = None
+        # Whether variant prices include VAT, for the prices this target writes (and reads back
+        # from its own records, which do not carry the tap's stamp): read once, when needed.
+        business.offer_prices_include_vat(self.system, self.taxes_included)
+
+    def taxes_included(self) -> bool:
+        """The shop's setting `shop { taxesIncluded }`."""
+        return records.taxes_included(self.graphql(records.SHOP_SETTINGS))
 
     # -- transport ---------------------------------------------------------------------
     def graphql(self, query: str, variables: dict | None = None, idempotent: bool = True) -> dict:
@@ -192,6 +200,7 @@ class ShopifyClient:
         return getattr(self, f"_update_{entity}")(native_id, wanted, tops, changes)
 
     def close(self) -> None:
+        business.offer_prices_include_vat(self.system, None)
         self.session.close()
 
     # -- customers ---------------------------------------------------------------------
@@ -338,6 +347,9 @@ class ShopifyClient:
                 item["priceSet"] = {"shopMoney": {"amount": str(line["originalUnitPrice"]), "currencyCode": currency}}
             lines.append(item)
         given["lineItems"] = lines
+        # The line prices were written as the shop shows prices (talk.transforms.price_out):
+        # say so, or Shopify would read them as excluding tax.
+        given["taxesIncluded"] = bool(business.prices_include_vat(self.system))
         if record.get("displayFinancialStatus"):
             given["financialStatus"] = record["displayFinancialStatus"]
         if record.get("metafields"):

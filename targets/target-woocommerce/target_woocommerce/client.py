@@ -16,6 +16,7 @@ import httpx
 from tap_woocommerce.auth import WooCommerceAuth
 from tap_woocommerce.client import DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_PAGE_SIZE, api_root, next_page, tls_verify
 from tap_woocommerce.records import meta_data, to_record
+from talk import business
 from talk.http import ApiError, ApiSession
 from talk.mapping import load as load_mapping
 from talk.paths import set_path
@@ -127,6 +128,13 @@ class WooCommerceClient:
     def __init__(self, config: dict):
         self.batch_size = max(1, min(int(config.get("batch_size") or MAX_BATCH), MAX_BATCH))
         self.session = WooSession(config)
+        # Whether regular_price includes VAT, for the prices this target writes (and reads back
+        # from its own records, which do not carry the tap's stamp): read once, when needed.
+        business.offer_prices_include_vat(self.system, self.prices_include_tax)
+
+    def prices_include_tax(self) -> bool:
+        """The shop's setting "Prices entered with tax" (woocommerce_prices_include_tax)."""
+        return (self.session.json("GET", "/settings/tax/woocommerce_prices_include_tax") or {}).get("value") == "yes"
 
     # -- reads ----------------------------------------------------------------------------------
     def fetch(self, entity: str, native_id: str) -> dict | None:
@@ -213,6 +221,7 @@ class WooCommerceClient:
         return created, updated
 
     def close(self) -> None:
+        business.offer_prices_include_vat(self.system, None)
         self.session.close()
 
     # -- helpers ----------------------------------------------------------------------------------
