@@ -36,3 +36,23 @@ def sandboxes(tmp_path_factory) -> dict[str, httpx.Client]:
         yield clients
         for client in clients.values():
             client.close()
+
+
+@pytest.fixture(scope="module")
+def poweroffice_base(tmp_path_factory) -> str:
+    """One PowerOffice GO emulator for a module, unpaced."""
+    with running(["poweroffice"], tmp_path_factory.mktemp("poweroffice")) as urls:
+        httpx.post(f"{urls['poweroffice']}/_sandbox/settings", json={"requests_per_second": 0})
+        yield urls["poweroffice"]
+
+
+@pytest.fixture()
+def poweroffice_api(poweroffice_base):
+    """Its v2 API on freshly seeded demo data, with a token."""
+    httpx.post(f"{poweroffice_base}/_sandbox/reset")
+    httpx.post(f"{poweroffice_base}/_sandbox/seed")
+    grant = httpx.post(f"{poweroffice_base}/OAuth/Token", auth=POWEROFFICE_KEYS, headers=SUBSCRIPTION,
+                       data={"grant_type": "client_credentials"})
+    with httpx.Client(base_url=f"{poweroffice_base}/v2",
+                      headers={**SUBSCRIPTION, "Authorization": f"Bearer {grant.json()['access_token']}"}) as client:
+        yield client

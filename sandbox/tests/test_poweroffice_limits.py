@@ -8,27 +8,14 @@ import pytest
 
 from talk_sandbox.poweroffice import limits
 from talk_sandbox.poweroffice.spec_check import load_spec
-from talk_sandbox.processes import running
 
-KEYS = ("sandbox-application-key", "sandbox-client-key")
-SUBSCRIPTION = {"Ocp-Apim-Subscription-Key": "sandbox-subscription-key"}
 PATCH = {"Content-Type": "application/json-patch+json"}
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    with running(["poweroffice"], tmp_path_factory.mktemp("poweroffice-limits")) as urls:
-        httpx.post(f"{urls['poweroffice']}/_sandbox/settings", json={"requests_per_second": 0})
-        yield urls["poweroffice"]
-
-
 @pytest.fixture()
-def api(base):
-    httpx.post(f"{base}/_sandbox/reset")
-    httpx.post(f"{base}/_sandbox/seed")
-    grant = httpx.post(f"{base}/OAuth/Token", auth=KEYS, headers=SUBSCRIPTION, data={"grant_type": "client_credentials"})
-    with httpx.Client(base_url=f"{base}/v2", headers={**SUBSCRIPTION, "Authorization": f"Bearer {grant.json()['access_token']}"}) as client:
-        yield client
+def api(poweroffice_api):
+    """The emulator's v2 API on fresh demo data (sandbox/tests/conftest.py)."""
+    return poweroffice_api
 
 
 def refused(response: httpx.Response, field: str) -> str:
