@@ -74,6 +74,14 @@ class Faults:
         return None
 
 
+# The two ways a real API loses the answer to a write it applied, as `after` fault rules (with
+# the client's timeout under 2.5 s for the second): for tests that prove a write is not doubled.
+LOST_ANSWERS = {
+    "503 after applying": {"after": True, "status": 503},
+    "answer after the timeout": {"after": True, "status": 0, "delay_ms": 2500},
+}
+
+
 class FaultMiddleware:
     def __init__(self, app: ASGIApp, faults: Faults):
         self.app = app

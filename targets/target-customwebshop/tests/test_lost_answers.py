@@ -7,6 +7,7 @@ import time
 import pytest
 from talk.http import UnknownOutcome
 from talk_sandbox.admin import SandboxAdmin
+from talk_sandbox.common.emulator import LOST_ANSWERS as LOST
 from talk_sandbox.processes import running
 
 from target_customwebshop.client import CustomWebshopClient
@@ -15,10 +16,6 @@ API_KEY = "cws_sandbox_api_key_0123456789"
 CUSTOMERS = "/api/v1/customers"
 NORA = {"type": "person", "first_name": "Nora", "last_name": "Bakke", "email": "nora@example.no",
         "external_reference": "talk-lost-1"}
-LOST = {
-    "503 after applying": {"status": 503},
-    "answer after the timeout": {"status": 0, "delay_ms": 2500},
-}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +44,7 @@ def requests_to(shop: SandboxAdmin, method: str, path: str, settle: float = 0) -
 
 @pytest.mark.parametrize("lost", LOST.values(), ids=LOST.keys())
 def test_a_create_whose_answer_is_lost_is_sent_once_and_found_by_its_reference(shop, url, lost):
-    shop.fault(method="POST", path_prefix=CUSTOMERS, after=True, **lost)
+    shop.fault(method="POST", path_prefix=CUSTOMERS, **lost)
     client = client_for(url, timeout=1)
     with pytest.raises(UnknownOutcome):
         client.create("customers", NORA)

@@ -9,16 +9,13 @@ import time
 import pytest
 from talk.http import AuthFailed, UnknownOutcome, Unreachable
 from talk_sandbox.admin import SandboxAdmin
+from talk_sandbox.common.emulator import LOST_ANSWERS as LOST
 from talk_sandbox.processes import running
 
 from target_poweroffice.client import PowerOfficeClient
 
 KEYS = {"application_key": "sandbox-application-key", "client_key": "sandbox-client-key",
         "subscription_key": "sandbox-subscription-key"}
-LOST = {
-    "503 after applying": {"status": 503},
-    "answer after the timeout": {"status": 0, "delay_ms": 2500},
-}
 CREATES = {  # entity: (create path, a record carrying the global id as its reference)
     "customers": ("/v2/Customers", {"IsPerson": True, "FirstName": "Nora", "LastName": "Bakke",
                                     "EmailAddress": "nora@example.no", "ExternalImportReference": "talk-lost-1"}),
@@ -56,7 +53,7 @@ def requests_to(office: SandboxAdmin, method: str, path: str, settle: float = 0)
 @pytest.mark.parametrize("entity", CREATES)
 def test_a_create_whose_answer_is_lost_is_sent_once_and_found_by_its_reference(office, url, entity, lost):
     path, record = CREATES[entity]
-    office.fault(method="POST", path_prefix=path, after=True, **lost)
+    office.fault(method="POST", path_prefix=path, **lost)
     client = client_for(url, timeout=1)
     with pytest.raises(UnknownOutcome):
         client.create(entity, record)

@@ -7,6 +7,7 @@ import time
 import pytest
 from talk.http import UnknownOutcome
 from talk_sandbox.admin import SandboxAdmin
+from talk_sandbox.common.emulator import LOST_ANSWERS as LOST
 from talk_sandbox.processes import running
 
 from target_shopify.client import ShopifyClient
@@ -20,10 +21,6 @@ CREATES = {  # entity: (the mutation, a record carrying the global id in its met
                                 "variants": [{"sku": "SKU-2002", "price": "349.00", "title": "Default Title"}]}),
     "orders": ("orderCreate", {"email": "per.hansen@example.no", "currencyCode": "NOK", "metafields": REFERENCE,
                                "lineItems": [{"title": "Tekanne", "sku": "SKU-2002", "quantity": 1, "originalUnitPrice": "349.00"}]}),
-}
-LOST = {
-    "503 after applying": {"status": 503},
-    "answer after the timeout": {"status": 0, "delay_ms": 2500},
 }
 
 
@@ -57,7 +54,7 @@ def calls_of(shop: SandboxAdmin, root: str, settle: float = 0) -> list[dict]:
 def test_a_create_whose_answer_is_lost_is_sent_once_and_found_by_its_metafield(shop, url, entity, lost):
     mutation, record = CREATES[entity]
     client = client_for(url, timeout=1)
-    shop.fault(method="POST", path_prefix=client.path, body_contains=mutation, after=True, **lost)
+    shop.fault(method="POST", path_prefix=client.path, body_contains=mutation, **lost)
     with pytest.raises(UnknownOutcome):
         client.create(entity, record)
     assert len(calls_of(shop, mutation, settle=lost.get("delay_ms", 0) / 1000)) == 1

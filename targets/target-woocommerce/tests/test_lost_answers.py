@@ -8,16 +8,13 @@ import time
 import pytest
 from talk.http import UnknownOutcome
 from talk_sandbox.admin import SandboxAdmin
+from talk_sandbox.common.emulator import LOST_ANSWERS as LOST
 from talk_sandbox.harness import SECRETS
 from talk_sandbox.processes import running
 
 from target_woocommerce.client import WooCommerceClient
 
 ROOT = "/wp-json/wc/v3"
-LOST = {
-    "503 after applying": {"status": 503},
-    "answer after the timeout": {"status": 0, "delay_ms": 2500},
-}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +51,7 @@ def requests_to(shop: SandboxAdmin, method: str, path: str, settle: float = 0) -
 def test_a_batch_with_creates_whose_answer_is_lost_is_sent_once_and_its_records_found(shop, url, lost):
     client = client_for(url)
     (first,), _ = client.write_batch("customers", [customer(1)], [])
-    shop.fault(method="POST", path_prefix=f"{ROOT}/customers/batch", after=True, **lost)
+    shop.fault(method="POST", path_prefix=f"{ROOT}/customers/batch", **lost)
     client = client_for(url, timeout=1)
     with pytest.raises(UnknownOutcome):
         client.write_batch("customers", [customer(2), customer(3)], [(str(first["id"]), {"last_name": "Endret"}, first)])
@@ -68,7 +65,7 @@ def test_a_batch_with_creates_whose_answer_is_lost_is_sent_once_and_its_records_
 
 @pytest.mark.parametrize("lost", LOST.values(), ids=LOST.keys())
 def test_a_single_create_whose_answer_is_lost_is_sent_once_and_found(shop, url, lost):
-    shop.fault(method="POST", path_prefix=f"{ROOT}/products", after=True, **lost)
+    shop.fault(method="POST", path_prefix=f"{ROOT}/products", **lost)
     client = client_for(url, timeout=1)
     with pytest.raises(UnknownOutcome):
         client.create("products", {"name": "Kaffekanne", "sku": "SKU-2001", "regular_price": "399.00",
