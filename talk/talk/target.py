@@ -15,7 +15,7 @@ from singer_sdk import typing as th
 from singer_sdk.sinks import RecordSink
 from singer_sdk.target_base import Target
 
-from . import business, model, plugin_errors
+from . import business, flows, model, plugin_errors
 from .client import SystemClient
 from .preview import Preview, default_path as preview_path
 from .rejects import RejectLog
@@ -134,6 +134,10 @@ class TalkTarget(Target):
             secrets = [str(self.config.get(k)) for k in self.secret_settings if self.config.get(k)]
             self._rejects = RejectLog(self.config.get("reject_log"), secrets=secrets)
             dry_run = bool(self.config.get("dry_run"))
+            try:
+                flows.policies(self.config.get("policies"))
+            except ValueError as exc:  # a setting a person wrote: say which and why, no traceback
+                raise SystemExit(f"{self.name}: the policies setting: {exc}") from None
             self._syncer = Syncer(
                 self.system,
                 self.make_client(),
