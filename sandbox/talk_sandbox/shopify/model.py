@@ -5,7 +5,7 @@ import copy
 import re
 from typing import Any
 
-from . import inventory
+from . import inventory, options
 from .store import ShopifyStore, gid, gid_kind, gid_number, money, now, to_timestamp
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -207,8 +207,6 @@ def update_variant(store: ShopifyStore, variant: dict, data: dict) -> None:
     if (data.get("inventoryItem") or {}).get("sku") is not None:
         variant["sku"] = data["inventoryItem"]["sku"]
     inventory.update_item(variant, data)  # tracked, and productSet's inventoryQuantities
-    if data.get("optionValues"):
-        variant["title"] = " / ".join(v.get("name") or "" for v in data["optionValues"])
     if data.get("metafields"):
         set_metafields(store, variant, data["metafields"], ["variants", "metafields"])
     variant["updatedAt"] = now()
@@ -220,7 +218,7 @@ def new_product(store: ShopifyStore, data: dict, stamp: str | None = None) -> di
     created = to_timestamp(data.get("createdAt") or stamp)
     tags = data.get("tags") or []
     variants = [new_variant(store, product_id, v, n + 1, created) for n, v in enumerate(data.get("variants") or [{}])]
-    return {
+    doc = {
         "id": product_id, "title": data.get("title") or "", "handle": data.get("handle") or handleize(data.get("title")),
         "descriptionHtml": data.get("descriptionHtml") or "", "vendor": data.get("vendor") or "",
         "productType": data.get("productType") or "", "status": data.get("status") or "ACTIVE",
@@ -228,6 +226,13 @@ def new_product(store: ShopifyStore, data: dict, stamp: str | None = None) -> di
         "createdAt": created, "updatedAt": to_timestamp(data.get("updatedAt") or created),
         "variants": variants, "metafields": normal_metafields(store, data.get("metafields"), created),
     }
+    if data.get("options"):  # a fixture's own options and selectedOptions
+        doc["options"] = data["options"]
+    elif any(v.get("optionValues") for v in data.get("variants") or []):
+        doc["options"] = options.build_options(store, [], options.options_from_variants([], data["variants"]), ["options"])
+        for variant, given in zip(variants, data["variants"]):
+            options.apply_selection(variant, options.select(store, doc["options"], given.get("optionValues"), None, ["variants"]))
+    return doc
 
 
 def apply_product_input(store: ShopifyStore, doc: dict, given: dict, path: str = "input") -> dict:
@@ -244,11 +249,24 @@ def apply_product_input(store: ShopifyStore, doc: dict, given: dict, path: str =
     return doc
 
 
-def set_variants(store: ShopifyStore, doc: dict, inputs: list[dict]) -> None:
-    """productSet semantics: the listed variants are the product's variants afterwards."""
+def set_variants(store: ShopifyStore, doc: dict, inputs: list[dict], option_inputs: list[dict] | None = None) -> None:
+    """productSet semantics: the listed variants are the product's variants afterwards, and
+    `productOptions` (or, left out, the variants' optionValues) its options."""
+    try:
+        _set_variants(store, doc, inputs, option_inputs)
+    except options.OptionErrors as exc:
+        raise UserErrors(exc.errors) from None
+
+
+def _set_variants(store: ShopifyStore, doc: dict, inputs: list[dict], option_inputs: list[dict] | None) -> None:
+    options.check_variant_count(len(inputs), ["input", "variants"])
+    current = options.stored_options(doc) if doc.get("variants") else []
+    if option_inputs is None and any(v.get("optionValues") for v in inputs):
+        option_inputs = options.options_from_variants(current, inputs)
+    chosen = options.build_options(store, current, option_inputs, ["input", "productOptions"]) if option_inputs else None
     existing = {v["id"]: v for v in doc.get("variants", [])}
     by_sku = {v["sku"]: v for v in doc.get("variants", []) if v.get("sku")}
-    result = []
+    result, errors = [], []
     for n, data in enumerate(inputs):
         if data.get("id"):
             variant = existing.get(gid("ProductVariant", gid_number(data["id"])))
@@ -258,13 +276,33 @@ def set_variants(store: ShopifyStore, doc: dict, inputs: list[dict]) -> None:
             variant = by_sku.get(data.get("sku")) if data.get("sku") else None
             if variant is None and len(inputs) == 1 and len(existing) == 1:
                 variant = next(iter(existing.values()))
+        previous = options.selected_options(variant) if variant is not None else None
         if variant is None:
             variant = new_variant(store, doc["id"], data, n + 1, now())
         else:
             update_variant(store, variant, data)
         variant["position"] = n + 1
+        if chosen is not None or (doc.get("options") and not data.get("title")):
+            try:
+                selection = options.select(store, chosen if chosen is not None else doc["options"], data.get("optionValues"),
+                                           previous, ["input", "variants", str(n)])
+                options.apply_selection(variant, selection)
+            except options.OptionErrors as exc:
+                errors.extend(exc.errors)
         result.append(variant)
+    if errors:
+        raise UserErrors(errors)
     doc["variants"] = result or [new_variant(store, doc["id"], {}, 1, now())]
+    if chosen is not None:
+        doc["options"] = chosen
+    elif not doc.get("options") or not result:
+        # Variants named by their titles only: the "Title" option of those titles.
+        doc["options"] = options.default_options(store, doc)
+        for variant in doc["variants"]:
+            options.apply_selection(variant, [{"name": options.DEFAULT_OPTION, "value": variant.get("title") or options.DEFAULT_VALUE}])
+    duplicated = options.duplicates(doc["variants"], ["input", "variants"])
+    if duplicated:
+        raise UserErrors(duplicated)
 
 
 # -- orders ------------------------------------------------------------------------------

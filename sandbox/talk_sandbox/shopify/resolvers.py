@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from graphql import GraphQLError
 
-from . import inventory_mutations, limits, model
+from . import inventory_mutations, limits, model, options
 from .listing import matches, paginate, parse_query, parse_time
 from .model import UserErrors, error
 from .schema import schema
@@ -184,6 +184,8 @@ _field("Product", "totalInventory", lambda d, info: sum(v.get("inventoryQuantity
 _field("Product", "variants", lambda d, info, sortKey=None, **args: paginate(d.get("variants", []), _sort(sortKey or "POSITION"), args))
 _field("ProductVariant", "product", lambda d, info: info.context.get("products", gid_number(d["productId"])))
 _field("ProductVariant", "displayName", lambda d, info: d.get("title"))
+_field("ProductVariant", "selectedOptions", lambda d, info: options.selected_options(d))
+_field("Product", "options", lambda d, info, first=None: options.product_options(d, first))
 _field("LineItem", "variant", lambda d, info: (info.context.variant(d["variantId"]) or (None, None))[1] if d.get("variantId") else None)
 _field("LineItem", "product", lambda d, info: info.context.get("products", gid_number(d["productId"])) if d.get("productId") else None)
 
@@ -301,13 +303,15 @@ def product_set(_, info, input, identifier=None, synchronous=True):
                 raise UserErrors([error(["input", "title"], "Title can't be blank", "BLANK")])
             doc = model.new_product(store, {k: v for k, v in input.items() if k not in ("id", "variants", "metafields")}, now())
             doc["variants"] = []
-            model.set_variants(store, doc, input.get("variants") or [])
+            model.set_variants(store, doc, input.get("variants") or [], input.get("productOptions"))
             if input.get("metafields"):
                 model.set_metafields(store, doc, input["metafields"], ["input", "metafields"])
             return model.save(store, "products", doc, touch=False)
         doc = model.apply_product_input(store, current, input)
         if input.get("variants") is not None:
-            model.set_variants(store, doc, input["variants"])
+            model.set_variants(store, doc, input["variants"], input.get("productOptions"))
+        elif input.get("productOptions") is not None:
+            model.set_variants(store, doc, [{"id": v["id"]} for v in doc["variants"]], input["productOptions"])
         return model.save(store, "products", doc)
 
     return _payload("product", write, productSetOperation=None)
@@ -354,21 +358,30 @@ def variants_bulk(create: bool):
                 raise UserErrors([error(["productId"], "Product does not exist", "PRODUCT_DOES_NOT_EXIST")])
             limits.check(limits.price_errors(variants, ["variants"], "GREATER_THAN_OR_EQUAL_TO"))
             doc = copy.deepcopy(current)
+            created, updated, standalone_removed = [], [], False
             for n, data in enumerate(variants):
                 if create:
                     variant = model.new_variant(store, doc["id"], data, len(doc["variants"]) + 1, now())
                     if len(doc["variants"]) == 1 and doc["variants"][0]["title"] == "Default Title" and not doc["variants"][0].get("sku"):
                         doc["variants"] = []
                         variant["position"] = 1
+                        standalone_removed = True
                     doc["variants"].append(variant)
+                    created.append((variant, data))
                 else:
                     variant = next((v for v in doc["variants"] if data.get("id") and v["id"] == gid("ProductVariant", gid_number(data["id"]))), None)
                     if variant is None:
                         raise UserErrors([error(["variants", str(n), "id"], "Product variant does not exist", "PRODUCT_VARIANT_DOES_NOT_EXIST")])
                     if data.get("inventoryQuantities"):
                         raise UserErrors([error(["variants", str(n), "inventoryQuantities"], "Inventory quantities can only be provided during create. To update inventory for existing variants, use inventoryAdjustQuantities.", "NO_INVENTORY_QUANTITIES_DURING_UPDATE")])
+                    updated.append((variant, data, options.selected_options(variant)))
                     model.update_variant(store, variant, data)
                 changed.append(variant)
+            try:
+                options.check_variant_count(len(doc["variants"]), ["variants"], "INVALID_INPUT")
+                options.bulk_variants(store, doc, created, updated, standalone_removed)
+            except options.OptionErrors as exc:
+                raise UserErrors(exc.errors) from None
             return model.save(store, "products", doc)
 
         result = _payload("product", write)

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from .listing import parse_time
+from .options import product_options, selected_options
 from .store import gid_number
 
 if TYPE_CHECKING:
@@ -59,11 +60,14 @@ def rest_product(d: dict) -> dict:
         "tags": ", ".join(d.get("tags") or []), "admin_graphql_api_id": d["id"],
         "variants": [{
             "id": gid_number(v["id"]), "product_id": number, "title": v["title"], "price": v["price"], "sku": v.get("sku") or "",
-            "position": v.get("position", 1), "compare_at_price": v.get("compareAtPrice"), "option1": v["title"],
+            "position": v.get("position", 1), "compare_at_price": v.get("compareAtPrice"),
+            **{f"option{k}": s["value"] for k, s in enumerate((selected_options(v) + [{"value": None}] * 3)[:3], start=1)},
             "created_at": rest_time(v.get("createdAt")), "updated_at": rest_time(v.get("updatedAt")), "taxable": v.get("taxable", True),
             "barcode": v.get("barcode"), "inventory_quantity": v.get("inventoryQuantity", 0),
             "admin_graphql_api_id": v["id"],
         } for v in d.get("variants", [])],
+        "options": [{"id": gid_number(o["id"]), "product_id": number, "name": o["name"], "position": o["position"], "values": o["values"]}
+                    for o in product_options(d)],
     }
 
 

@@ -110,9 +110,13 @@ type ProductVariant implements Node {
   createdAt: DateTime!
   updatedAt: DateTime!
   product: Product!
+  selectedOptions: [SelectedOption!]!
   metafield(namespace: String, key: String!): Metafield
   metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!]): MetafieldConnection!
 }
+type SelectedOption { name: String! value: String! }
+type ProductOptionValue { id: ID! name: String! hasVariants: Boolean! }
+type ProductOption { id: ID! name: String! position: Int! values: [String!]! optionValues: [ProductOptionValue!]! }
 type ProductVariantEdge { cursor: String! node: ProductVariant! }
 type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
 
@@ -130,6 +134,7 @@ type Product implements Node {
   totalInventory: Int!
   createdAt: DateTime!
   updatedAt: DateTime!
+  options(first: Int): [ProductOption!]!
   variants(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: ProductVariantSortKeys): ProductVariantConnection!
   metafield(namespace: String, key: String!): Metafield
   metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!]): MetafieldConnection!
@@ -260,9 +265,9 @@ input ProductVariantSetInput {
   inventoryQuantities: [ProductVariantInventoryQuantityInput!] optionValues: [VariantOptionValueInput!]
   metafields: [MetafieldInput!]
 }
-input VariantOptionValueInput { optionName: String name: String }
-input OptionValueSetInput { name: String }
-input OptionSetInput { name: String values: [OptionValueSetInput!] }
+input VariantOptionValueInput { id: ID name: String optionId: ID optionName: String }
+input OptionValueSetInput { id: ID name: String }
+input OptionSetInput { id: ID name: String position: Int values: [OptionValueSetInput!] }
 input ProductSetInput {
   id: ID title: String handle: String descriptionHtml: String vendor: String productType: String
   status: ProductStatus tags: [String!] productOptions: [OptionSetInput!] variants: [ProductVariantSetInput!]
