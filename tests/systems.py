@@ -53,6 +53,21 @@ def edit(talk: Talk, system: str, talk_entity: str, global_id: str, **values) ->
         api.close()
 
 
+def edit_native(talk: Talk, system: str, entity: str, native_id: str, **changes) -> None:
+    """Change native fields of a record through the system's API (fields Talk may not map: a
+    PowerOffice receipt's StockOnHand, a unit of measure), as its users would."""
+    api = client(talk, system)
+    try:
+        api.update(entity, str(native_id), changes, api.fetch(entity, str(native_id)))
+    finally:
+        api.close()
+
+
+def native(talk: Talk, system: str, entity: str, native_id) -> dict:
+    """A record as the emulator holds it."""
+    return next(r for r in talk.records(system, entity) if str(r.get("Id", r.get("id"))) == str(native_id))
+
+
 def linked(talk: Talk, system: str, talk_entity: str, global_id: str) -> dict:
     return next(r for r in talk_records(talk, system, talk_entity)
                 if r["native_id"] == talk.store.link_for(system, talk_entity, global_id).native_id)

@@ -3,7 +3,7 @@ user has Talk recreate it or stop syncing it there (a `talk rejects` command or 
 from __future__ import annotations
 
 from harness import Talk
-from systems import client
+from systems import client, edit_native
 
 FORWARD = ("tap-poweroffice", "mapper-talk", "target-shopify")
 
@@ -20,14 +20,6 @@ def shopify_delete(talk: Talk, kind: str, gid: str) -> None:
         api.close()
 
 
-def edit_in_poweroffice(talk: Talk, entity: str, native_id: str, **changes) -> None:
-    api = client(talk, "poweroffice")
-    try:
-        api.update(entity, native_id, changes, api.fetch(entity, native_id))
-    finally:
-        api.close()
-
-
 def emails(talk: Talk) -> list[str]:
     return sorted(c["email"] for c in client(talk, "shopify").index("customers"))
 
@@ -39,7 +31,7 @@ def test_a_customer_deleted_in_shopify_is_an_open_reject_until_a_person_has_it_r
     kari = store.global_id("poweroffice", "customers", "102")
     deleted = store.link_for("shopify", "customer", kari).native_id
     shopify_delete(talk, "customer", deleted)
-    edit_in_poweroffice(talk, "customers", "102", LastName="Hansen-Lie")
+    edit_native(talk, "poweroffice", "customers", "102", LastName="Hansen-Lie")
 
     talk.run(*FORWARD)
     (reject,) = talk.store.queue.entries(destination="shopify")
@@ -66,7 +58,7 @@ def test_with_on_deleted_unlink_a_deleted_product_is_no_longer_synced_there(talk
     store = talk.store
     beans = store.global_id("poweroffice", "products", "202")
     shopify_delete(talk, "product", store.link_for("shopify", "product", beans).native_id)
-    edit_in_poweroffice(talk, "products", "202", Name="Kaffebønner 1 kg")
+    edit_native(talk, "poweroffice", "products", "202", Name="Kaffebønner 1 kg")
 
     env = {"TARGET_SHOPIFY_ON_DELETED": "unlink"}
     talk.run(*FORWARD, env=env)

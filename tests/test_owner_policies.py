@@ -6,27 +6,23 @@ import json
 import time
 
 from harness import Talk
-from systems import client, edit, linked
+from systems import edit, edit_native, linked, native
 
 JOB = "poweroffice-shopify"
 FORWARD = ("tap-poweroffice", "mapper-talk", "target-shopify")
-
-
-def po_product(talk: Talk, product_id: int) -> dict:
-    return next(p for p in talk.records("poweroffice", "products") if p["Id"] == product_id)
 
 
 def test_stock_flows_from_the_erp_and_a_shop_figure_never_becomes_stock_on_hand(talk: Talk):
     talk.load_fixture("poweroffice-shopify/first-contact.json")
     talk.run_job(JOB)
     beans = talk.store.global_id("poweroffice", "products", "202")
-    available = po_product(talk, 202)["StockAvailable"]
+    available = native(talk, "poweroffice", "products", 202)["StockAvailable"]
     assert linked(talk, "shopify", "product", beans)["stock"] == available
 
     edit(talk, "shopify", "product", beans, stock=250, name="Kaffebønner 500 g lysbrent")
     talk.clear_logs()
     talk.run_job(JOB)
-    product = po_product(talk, 202)
+    product = native(talk, "poweroffice", "products", 202)
     assert (product["StockOnHand"], product["StockAvailable"]) == (300, available), "a shop's figure is not the ERP's stock"
     assert product["Name"] == "Kaffebønner 500 g lysbrent", "the rest of the edit arrived"
     patches = [e for e in talk.writes("poweroffice") if e["path"].startswith("/v2/Products")]
@@ -35,17 +31,9 @@ def test_stock_flows_from_the_erp_and_a_shop_figure_never_becomes_stock_on_hand(
     assert linked(talk, "shopify", "product", beans)["stock"] == available, "the owner's figure is put back in the shop"
 
     # A goods receipt in the ERP: its available stock reaches the shop.
-    edit_stock(talk, 202, on_hand=350)
+    edit_native(talk, "poweroffice", "products", 202, StockOnHand=350)
     talk.run_job(JOB)
-    assert linked(talk, "shopify", "product", beans)["stock"] == po_product(talk, 202)["StockAvailable"]
-
-
-def edit_stock(talk: Talk, product_id: int, on_hand: int) -> None:
-    api = client(talk, "poweroffice")
-    try:
-        api.update("products", str(product_id), {"StockOnHand": on_hand}, api.fetch("products", str(product_id)))
-    finally:
-        api.close()
+    assert linked(talk, "shopify", "product", beans)["stock"] == native(talk, "poweroffice", "products", 202)["StockAvailable"]
 
 
 def test_a_target_setting_overrides_a_flow_policy(talk: Talk):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from harness import Talk
-from systems import client
+from systems import client, edit_native
 
 FORWARD = ("tap-poweroffice", "mapper-talk", "target-shopify")
 
@@ -51,10 +51,8 @@ def test_records_refused_today_sync_on_a_later_run_without_their_source_changing
 
     # Tomorrow: Shopify is back, and someone fixed the phone number in PowerOffice. The product
     # and the order did not change: only the retry queue brings them back.
-    httpx_delete_faults(talk)
-    po = client(talk, "poweroffice")
-    po.update("customers", "303", {"PhoneNumber": "+47 41 00 00 03"}, po.fetch("customers", "303"))
-    po.close()
+    talk.clear_faults()
+    edit_native(talk, "poweroffice", "customers", 303, PhoneNumber="+47 41 00 00 03")
     talk.run(*FORWARD)
 
     assert queued(talk) == {}
@@ -97,12 +95,6 @@ def test_a_reject_is_retried_on_every_run_until_dismissed_and_a_dismissed_one_ca
     talk.cli("rejects", "--retry", str(row["id"]))
     talk.run(*FORWARD)
     assert attempts() == 3
-
-
-def httpx_delete_faults(talk: Talk) -> None:
-    import httpx
-    for url in talk.urls.values():
-        httpx.delete(f"{url}/_sandbox/faults", timeout=30)
 
 
 def test_an_unexpected_answer_for_one_record_rejects_that_record_and_the_next_run_links_it(talk: Talk):

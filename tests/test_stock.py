@@ -3,14 +3,10 @@ the sale reaches it as an order (which reserves stock), and its available stock 
 from __future__ import annotations
 
 from harness import Talk
-from systems import client, linked
+from systems import client, edit_native, linked, native
 
 JOB = "poweroffice-shopify"
 SHOP_ORDERS_INTO_THE_ERP = {"TARGET_POWEROFFICE_CREATE_FROM": '["shopify"]'}
-
-
-def po_product(talk: Talk, product_id: int) -> dict:
-    return next(p for p in talk.records("poweroffice", "products") if p["Id"] == product_id)
 
 
 def shop_sale(talk: Talk, variant_id: str, customer_id: str, quantity: int) -> None:
@@ -42,14 +38,12 @@ def test_a_shop_sale_and_an_erp_receipt_end_with_the_right_stock_everywhere(talk
     variant = store.link_for("shopify", "product", grinder).extra["variant_id"]
     shop_sale(talk, variant, store.link_for("shopify", "customer", store.global_id("poweroffice", "customers", "750")).native_id, 2)
     assert linked(talk, "shopify", "product", grinder)["stock"] == 8
-    api = client(talk, "poweroffice")
-    api.update("products", "701", {"StockOnHand": 15}, api.fetch("products", "701"))
-    api.close()
+    edit_native(talk, "poweroffice", "products", 701, StockOnHand=15)
 
     talk.run_job(JOB, env=SHOP_ORDERS_INTO_THE_ERP)  # the sale reaches the ERP as an order
     talk.run_job(JOB, env=SHOP_ORDERS_INTO_THE_ERP)  # and the ERP's available stock the shop
 
-    product = po_product(talk, 701)
+    product = native(talk, "poweroffice", "products", 701)
     assert (product["StockOnHand"], product["StockAvailable"]) == (15, 13)
     assert linked(talk, "shopify", "product", grinder)["stock"] == 13
     (order,) = [o for o in talk.records("poweroffice", "sales_orders") if o.get("SalesOrderStatus") == "Confirmed"]

@@ -2,12 +2,13 @@
 is one linked product, and an edit in any of the three reaches the other two when the jobs run."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
 
 from harness import Talk
-from systems import edit, linked, talk_records
+from systems import edit, edit_native, linked, talk_records
 
 SYSTEMS = ("poweroffice", "shopify", "customwebshop")
 # The order a deployment's schedule runs them in; each job runs its flow's direction, then the reverse.
@@ -59,20 +60,14 @@ def test_an_older_edit_carried_from_elsewhere_does_not_beat_a_newer_one_whatever
     """The ERP's name edit reaches the webshop first; the shop then renames the product; an
     unrelated later edit in the ERP (its unit of measure, which Talk does not sync) makes the
     ERP record the newer one, but the shop's name edit is the newer edit of the name."""
-    import time
-
-    from systems import client
-
     talk, g = cup
     edit(talk, "poweroffice", "product", g, name="Kaffekopp ERP")
     talk.run_job("customwebshop-poweroffice")  # the ERP's name reaches the webshop; Shopify still owes it
     time.sleep(1.1)
     edit(talk, "shopify", "product", g, name="Kaffekopp Shop")
     time.sleep(1.1)
-    po = client(talk, "poweroffice")
-    native = talk.store.link_for("poweroffice", "product", g).native_id
-    po.update("products", native, {"UnitOfMeasureCode": "STK"}, po.fetch("products", native))
-    po.close()
+    edit_native(talk, "poweroffice", "products", talk.store.link_for("poweroffice", "product", g).native_id,
+                UnitOfMeasureCode="STK")
 
     for job in JOBS:
         talk.run_job(job)

@@ -9,7 +9,8 @@ import time
 from collections import Counter
 from typing import Callable
 
-from harness import SECRETS, Talk
+from harness import Talk
+from systems import client, edit_native
 
 TIMEOUT = "4"  # the target's timeout (seconds) in the runs below
 HELD_MS = 7000  # how long the emulator holds a lost answer: past that timeout
@@ -17,29 +18,13 @@ AFTER_TIMEOUT = {"after": True, "status": 0, "delay_ms": HELD_MS}
 AFTER_503 = {"after": True, "status": 503}
 
 
-def shopify_client(talk: Talk):
-    from target_shopify.client import ShopifyClient
-    return ShopifyClient({"base_url": talk.urls["shopify"], "access_token": SECRETS["shopify"][0]})
-
-
-def woo_client(talk: Talk):
-    from target_woocommerce.client import WooCommerceClient
-    return WooCommerceClient({"base_url": talk.api_url("woocommerce"), "consumer_key": SECRETS["woocommerce"][0],
-                              "consumer_secret": SECRETS["woocommerce"][1]})
-
-
-def webshop_client(talk: Talk):
-    from target_customwebshop.client import CustomWebshopClient
-    return CustomWebshopClient({"base_url": talk.api_url("customwebshop"), "api_key": SECRETS["customwebshop"][0]})
-
-
-def read_all(make_client, talk: Talk, entity: str) -> list[dict]:
+def read_all(system: str, talk: Talk, entity: str) -> list[dict]:
     """Every record of the destination, in the tap's shape, read through its API."""
-    client = make_client(talk)
+    api = client(talk, system)
     try:
-        return list(client.index(entity))
+        return list(api.index(entity))
     finally:
-        client.close()
+        api.close()
 
 
 def audit(talk: Talk, system: str, entity: str, records: list[dict], key: Callable[[dict], object],
@@ -97,9 +82,9 @@ def test_shopify_creates_answered_503_or_after_the_timeout_land_once_and_are_lin
     assert sorted(f[0] for f, _ in lost) == ["customerCreate", "orderCreate", "productSet"]
 
     def checks():
-        customers = read_all(shopify_client, talk, "customers")
-        products = read_all(shopify_client, talk, "products")
-        orders = read_all(shopify_client, talk, "orders")
+        customers = read_all("shopify", talk, "customers")
+        products = read_all("shopify", talk, "products")
+        orders = read_all("shopify", talk, "orders")
         assert len(customers) == 5 and len(products) == 2 and len(orders) == 2  # nothing missing either
         return [
             audit(talk, "shopify", "customers", [c for c in customers if shopify_reference(c)], lambda c: c["email"], shopify_reference),
@@ -125,12 +110,8 @@ def woo_reference(record: dict) -> str | None:
 
 
 def edit_in_poweroffice(talk: Talk, email: str, **changes) -> None:
-    from target_poweroffice.client import PowerOfficeClient
-    po = PowerOfficeClient({"base_url": talk.api_url("poweroffice"), "application_key": SECRETS["poweroffice"][0],
-                            "client_key": SECRETS["poweroffice"][1], "subscription_key": SECRETS["poweroffice"][2]})
     customer = next(c for c in talk.records("poweroffice", "customers") if c.get("EmailAddress") == email)
-    po.update("customers", str(customer["Id"]), changes, po.fetch("customers", str(customer["Id"])))
-    po.close()
+    edit_native(talk, "poweroffice", "customers", customer["Id"], **changes)
 
 
 def customer_batches(talk: Talk) -> list[int]:
@@ -151,7 +132,7 @@ def test_woocommerce_batches_answered_503_land_once_are_linked_and_updates_are_r
     assert customer_batches(talk) == [503, 200]  # then the update alone: the create had landed
 
     def checks():
-        customers = {c["email"]: c for c in read_all(woo_client, talk, "customers")}
+        customers = {c["email"]: c for c in read_all("woocommerce", talk, "customers")}
         assert "lise.lund@example.no" in customers and customers["ola.nordmann@example.no"]["last_name"] == "Nordmann-Berg"
         return [audit(talk, "woocommerce", "customers", list(customers.values()), lambda c: c["email"], woo_reference)]
 
@@ -165,7 +146,7 @@ def test_woocommerce_batches_answered_503_land_once_are_linked_and_updates_are_r
 
     print(f"update batches: {customer_batches(talk)}")
     assert customer_batches(talk) == [503, 200]
-    customers = read_all(woo_client, talk, "customers")
+    customers = read_all("woocommerce", talk, "customers")
     assert next(c for c in customers if c["email"] == "lise.lund@example.no")["last_name"] == "Lund-Berg"
     duplicated, unlinked = audit(talk, "woocommerce", "customers", customers, lambda c: c["email"], woo_reference)
     assert not duplicated and not unlinked
@@ -187,8 +168,8 @@ def test_webshop_creates_answered_503_or_after_the_timeout_land_once_and_are_lin
     assert sorted(lost) == ["/api/v1/customers", "/api/v1/products"]
 
     def checks():
-        customers = read_all(webshop_client, talk, "customers")
-        products = read_all(webshop_client, talk, "products")
+        customers = read_all("customwebshop", talk, "customers")
+        products = read_all("customwebshop", talk, "products")
         assert len(customers) == 3 and len(products) == 1
         return [
             audit(talk, "customwebshop", "customers", customers, lambda c: c["email"], lambda c: c["external_reference"]),

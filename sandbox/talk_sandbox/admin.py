@@ -39,3 +39,17 @@ class SandboxAdmin:
 
     def clear_log(self) -> None:
         self.http.delete("/_sandbox/log")
+
+
+SHOPIFY_TOKEN = {"X-Shopify-Access-Token": "shpat_sandbox_token"}
+
+
+def shopify_graphql(client: httpx.Client, query: str, variables: dict | None = None, version: str = "2025-04") -> dict:
+    """`data` of one Admin GraphQL call to the Shopify emulator (sandbox token); a transport or
+    GraphQL error fails the caller's test at once."""
+    response = client.post(f"/admin/api/{version}/graphql.json", json={"query": query, "variables": variables or {}},
+                           headers=SHOPIFY_TOKEN)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]

@@ -92,8 +92,7 @@ class Talk:
         finally:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-        for url in self.urls.values():
-            httpx.delete(f"{url}/_sandbox/faults", timeout=30)
+        self.clear_faults()
         return len(self.writes(system))
 
     def run_job(self, job: str = "poweroffice-shopify", **kwargs) -> subprocess.CompletedProcess:
@@ -144,6 +143,11 @@ class Talk:
 
     def fault(self, system: str, **rule) -> None:
         httpx.post(f"{self.urls[system]}/_sandbox/faults", json=rule, timeout=30).raise_for_status()
+
+    def clear_faults(self) -> None:
+        """Every emulator answers normally again."""
+        for url in self.urls.values():
+            httpx.delete(f"{url}/_sandbox/faults", timeout=30).raise_for_status()
 
     # -- the store and the reject log -----------------------------------------------------------
     @property

@@ -8,9 +8,8 @@ import time
 import httpx
 import pytest
 
-from talk_sandbox.processes import running
+from talk_sandbox.admin import shopify_graphql as gql
 
-TOKEN = {"X-Shopify-Access-Token": "shpat_sandbox_token"}
 DELETE_CUSTOMER = """mutation($id: ID!) { customerDelete(input: {id: $id}) {
   deletedCustomerId shop { id } userErrors { field message } } }"""
 DELETE_PRODUCT = """mutation($id: ID!) { productDelete(input: {id: $id}) {
@@ -20,25 +19,7 @@ BULK = "mutation($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation
 POLL = "query($id: ID!) { node(id: $id) { ... on BulkOperation { status url } } }"
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    with running(["shopify"], tmp_path_factory.mktemp("shopify-delete")) as urls:
-        with httpx.Client(base_url=urls["shopify"], timeout=30) as client:
-            client.post("/_sandbox/settings", json={"bulk_delay_seconds": 0})
-            yield client
-
-
-@pytest.fixture(autouse=True)
-def demo(shop):
-    shop.post("/_sandbox/reset")
-    shop.post("/_sandbox/seed")
-
-
-def gql(shop, query, variables=None) -> dict:
-    body = shop.post("/admin/api/2025-04/graphql.json", json={"query": query, "variables": variables or {}},
-                     headers=TOKEN).json()
-    assert "errors" not in body, body
-    return body["data"]
+pytestmark = pytest.mark.usefixtures("demo")
 
 
 def new_customer(shop, email: str) -> str:

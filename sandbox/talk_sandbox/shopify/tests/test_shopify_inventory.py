@@ -4,12 +4,10 @@ payload (InventoryAdjustmentGroup.changes) and userError codes, and orderCreate 
 inventory only when asked to (inventoryBehaviour DECREMENT_*; BYPASS is Shopify's default)."""
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from talk_sandbox.processes import running
+from talk_sandbox.admin import shopify_graphql as gql
 
-TOKEN = {"X-Shopify-Access-Token": "shpat_sandbox_token"}
 LOCATION = "gid://shopify/Location/1"
 VARIANT = "id sku inventoryQuantity inventoryPolicy inventoryItem { id tracked inventoryLevel(locationId: \"%s\") { quantities(names: [\"available\", \"committed\", \"on_hand\", \"damaged\"]) { name quantity } } }" % LOCATION
 PRODUCT_SET = """mutation($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
@@ -26,24 +24,7 @@ ORDER = """mutation($order: OrderCreateOrderInput!, $options: OrderCreateOptions
 READ = "query($id: ID!) { productVariant(id: $id) { %s product { updatedAt totalInventory } } }" % VARIANT
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    with running(["shopify"], tmp_path_factory.mktemp("shopify-inventory")) as urls:
-        with httpx.Client(base_url=urls["shopify"], timeout=30) as client:
-            yield client
-
-
-@pytest.fixture(autouse=True)
-def demo(shop):
-    shop.post("/_sandbox/reset")
-    shop.post("/_sandbox/seed")
-
-
-def gql(shop, query, variables=None) -> dict:
-    body = shop.post("/admin/api/2025-04/graphql.json", json={"query": query, "variables": variables or {}},
-                     headers=TOKEN).json()
-    assert "errors" not in body, body
-    return body["data"]
+pytestmark = pytest.mark.usefixtures("demo")
 
 
 def quantities(variant: dict) -> dict:

@@ -2,31 +2,15 @@
 customer email with userErrors (HTTP 200, nothing written), in each mutation's own error shape."""
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from talk_sandbox.processes import running
+from talk_sandbox.admin import shopify_graphql as gql
 
-TOKEN = {"X-Shopify-Access-Token": "shpat_sandbox_token"}
 LONG = "T" * 256
 ERRORS = "userErrors { field message code }"
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    with running(["shopify"], tmp_path_factory.mktemp("shopify-limits")) as urls:
-        with httpx.Client(base_url=urls["shopify"], timeout=30) as client:
-            client.post("/_sandbox/reset")
-            client.post("/_sandbox/seed")
-            yield client
-
-
-def gql(shop, query, variables=None) -> dict:
-    response = shop.post("/admin/api/2025-04/graphql.json", json={"query": query, "variables": variables or {}}, headers=TOKEN)
-    assert response.status_code == 200
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
+pytestmark = pytest.mark.usefixtures("demo")
 
 
 def products(shop) -> int:

@@ -11,9 +11,8 @@ import time
 import httpx
 import pytest
 
-from talk_sandbox.processes import running
+from talk_sandbox.admin import SHOPIFY_TOKEN as TOKEN, shopify_graphql as gql
 
-TOKEN = {"X-Shopify-Access-Token": "shpat_sandbox_token"}
 PRODUCT = """id title options(first: 3) { id name position values optionValues { id name hasVariants } }
   variants(first: 20) { nodes { id title sku price position selectedOptions { name value } } }"""
 PRODUCT_SET = """mutation($input: ProductSetInput!, $identifier: ProductSetIdentifiers) {
@@ -23,24 +22,7 @@ READ = "query($id: ID!) { product(id: $id) { %s } }" % PRODUCT
 SIZES, COLOURS = ["S", "M", "L"], ["Black", "White"]
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    with running(["shopify"], tmp_path_factory.mktemp("shopify-variants")) as urls:
-        with httpx.Client(base_url=urls["shopify"], timeout=30) as client:
-            yield client
-
-
-@pytest.fixture(autouse=True)
-def demo(shop):
-    shop.post("/_sandbox/reset")
-    shop.post("/_sandbox/seed")
-
-
-def gql(shop, query, variables=None) -> dict:
-    body = shop.post("/admin/api/2025-04/graphql.json", json={"query": query, "variables": variables or {}},
-                     headers=TOKEN).json()
-    assert "errors" not in body, body
-    return body["data"]
+pytestmark = pytest.mark.usefixtures("demo")
 
 
 def tee_input() -> dict:
