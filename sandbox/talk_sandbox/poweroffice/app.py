@@ -18,6 +18,10 @@ Not enforced because the spec sets none: a length for a customer's Name, any `mi
 
 Stock (`stock`): StockAvailable = StockOnHand minus what Confirmed orders reserve; stock
 changes move StockOnHandLastChangedDatetimeOffset, never LastChangedDateTimeOffset.
+
+Sales order lines are sub-entities: SalesOrderLineDto has no change timestamp, and adding,
+changing or deleting a line leaves the order's LastChangedDateTimeOffset as it was (only the
+header's LineCount, NetAmount and TotalAmount follow). A line keeps its Id until it is deleted.
 """
 from __future__ import annotations
 
