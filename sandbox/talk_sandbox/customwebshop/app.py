@@ -9,7 +9,8 @@ Limits enforced: the document's own, by validating every body against its write 
 |---|---|
 | Customer | type person or company (a person needs a name, a company company_name); email pattern, unique (409 duplicate_email); address.country two capitals |
 | Product | sku and name at least 1 character, sku unique (409 duplicate_sku); price_excl_vat/price_incl_vat Money ("-?digits.two"); vat_rate a decimal; stock an integer or null; gtin 8-14 digits |
-| Order | customer_id at least 1 character and existing; currency three capitals; status pending, processing, completed or cancelled; at least one line; line quantity above 0, unit_price Money, discount_percent a decimal |
+| Order | customer_id at least 1 character and existing; currency three capitals; status pending, processing, completed or cancelled; at least one line (the last line cannot be deleted); line quantity above 0, unit_price Money, discount_percent a decimal or null (stored as "0") |
+| Order line | /orders/{id}/lines: the line fields only; an unknown line is 404 not_found with field line_id |
 | Any body | no unknown fields; a PATCH changes at least one |
 | Lists | limit 1 to 200 (400 invalid_parameter) |
 
@@ -26,13 +27,14 @@ import math
 import secrets
 
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from talk.webshop_api import API_PATH, ENTITIES
 
 from ..common.emulator import Emulator
 from ..common.ratelimit import RequestsPerSecond
 from . import seed
+from .lines import OrderLines
 from .records import ApiError, Records, etag, parse_time, stamp
 
 # Equality filters each list endpoint takes besides updated_since, cursor and limit.
@@ -40,7 +42,7 @@ FILTERS = {"customers": ("external_reference", "email"), "products": ("external_
            "orders": ("external_reference",)}
 # Deliberate deviations from the document, switched on through the `defects` setting so the
 # conformance checker's tests can show it catches them. Never on by default.
-DEFECTS = {"no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors"}
+DEFECTS = {"no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors", "new_line_ids"}
 
 
 def encode_cursor(record: dict) -> str:
@@ -104,6 +106,7 @@ class CustomWebshopEmulator(Emulator):
         router = APIRouter(dependencies=[Depends(self.guard)])
         for entity in ENTITIES:
             self.entity_routes(router, entity)
+        self.line_routes(router)
         app.include_router(router, prefix=API_PATH)
 
     def entity_routes(self, router: APIRouter, entity: str) -> None:
@@ -126,6 +129,30 @@ class CustomWebshopEmulator(Emulator):
             if_match = None if self.defect("ignore_if_match") else request.headers.get("If-Match")
             record = self.records.update(entity, id, await json_body(request), if_match)
             return JSONResponse(record, headers={"ETag": etag(record)})
+
+    def line_routes(self, router: APIRouter) -> None:
+        """One order line at a time; the answers carry the order's new ETag."""
+
+        def lines() -> OrderLines:
+            return OrderLines(self.records, new_ids_on_change=self.defect("new_line_ids"))
+
+        def if_match(request: Request) -> str | None:
+            return None if self.defect("ignore_if_match") else request.headers.get("If-Match")
+
+        @router.post("/orders/{id}/lines", name="add_order_line")
+        async def add_line(id: str, request: Request) -> JSONResponse:
+            line, order = lines().add(id, await json_body(request), if_match(request))
+            return JSONResponse(line, status_code=201, headers={"ETag": etag(order)})
+
+        @router.patch("/orders/{id}/lines/{line_id}", name="update_order_line")
+        async def update_line(id: str, line_id: str, request: Request) -> JSONResponse:
+            line, order = lines().change(id, line_id, await json_body(request), if_match(request))
+            return JSONResponse(line, headers={"ETag": etag(order)})
+
+        @router.delete("/orders/{id}/lines/{line_id}", name="delete_order_line")
+        async def delete_line(id: str, line_id: str, request: Request) -> Response:
+            order = lines().remove(id, line_id, if_match(request))
+            return Response(status_code=204, headers={"ETag": etag(order)})
 
     def page(self, entity: str, query) -> dict:
         """One page of `entity` ordered by (updated_at, id): keyset paging, so a record changed

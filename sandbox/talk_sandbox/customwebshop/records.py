@@ -161,10 +161,7 @@ class Records:
     def update(self, entity: str, id: str, body: Any, if_match: str | None) -> dict:
         before = self.get(entity, id)
         body = self.clean(entity, body, "Update")
-        if if_match is not None and not etag_matches(if_match, before["version"]):
-            raise ApiError(412, "version_conflict",
-                           f"The {entity[:-1]} changed since you read it: If-Match is {if_match}, the current ETag is "
-                           f"{etag(before)}. Read it again and reapply your change.", headers={"ETag": etag(before)})
+        check_if_match(entity, before, if_match)
         after = {**before, **body}
         if "address" in body:  # an address in a PATCH changes only the keys it holds
             after["address"] = {**before["address"], **(body["address"] or dict.fromkeys(ADDRESS_KEYS))}
@@ -172,12 +169,16 @@ class Records:
             after.pop("price_incl_vat")
         if entity == ORDERS and "lines" in body:
             after.pop("total_excl_vat")
-        after = self.complete(entity, after)
-        self.check(entity, after, id)
+        return self.save(entity, before, self.complete(entity, after))
+
+    def save(self, entity: str, before: dict, after: dict) -> dict:
+        """Store a changed record: a new version and `updated_at`, so clients paging with
+        `updated_since` see it. A write that changes nothing keeps both."""
+        self.check(entity, after, before["id"])
         if after == before:
             return before
         after.update(updated_at=self.clock.now(), version=before["version"] + 1)
-        return self.store.put(entity, id, after)
+        return self.store.put(entity, before["id"], after)
 
     def clean(self, entity: str, body: Any, action: str) -> dict:
         if not isinstance(body, dict):
@@ -255,6 +256,13 @@ class Records:
                 if line["product_id"] and self.store.get(PRODUCTS, line["product_id"]) is None:
                     raise ApiError(422, "validation_failed", f"No product has id '{line['product_id']}'.",
                                    f"lines[{index}].product_id")
+
+
+def check_if_match(entity: str, before: dict, if_match: str | None) -> None:
+    if if_match is not None and not etag_matches(if_match, before["version"]):
+        raise ApiError(412, "version_conflict",
+                       f"The {entity[:-1]} changed since you read it: If-Match is {if_match}, the current ETag is "
+                       f"{etag(before)}. Read it again and reapply your change.", headers={"ETag": etag(before)})
 
 
 def etag(record: dict) -> str:
