@@ -5,7 +5,8 @@ too."""
 from __future__ import annotations
 
 from .mapping import load as load_mapping
-from .store import IdentityStore
+from .store import IdentityStore, new_global_id
+from .transforms import ORDER_LINE
 
 PLANNED_ID = "0"  # the native id a dry run gives a record it would create (a number, for APIs that want one)
 
@@ -18,6 +19,9 @@ class StoreLinks:
         self.native_cache: dict[tuple, str | None] = {}
         # (system, talk entity, global id) -> (native id, link extras): a dry run's would-be links
         self.planned: dict[tuple[str, str, str], tuple[str, dict]] = {}
+        # (system, global id) -> native id of order lines read in this run that have no link yet:
+        # an update of that line goes to it, not to a new line.
+        self.lines_read: dict[tuple[str, str], str] = {}
 
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str | None:
         streams = [stream] if stream else [e.stream for e in load_mapping(system).for_talk(talk_entity)]
@@ -26,6 +30,21 @@ class StoreLinks:
             if found:
                 return found
         return None
+
+    def line_id(self, system: str, stream: str, native_id: str) -> str:
+        """An order line's global id: its link, else the id its native id names (as mapper-talk
+        gives it, so a line first read in the source and later in the destination is one line)."""
+        found = self.global_id_for(system, ORDER_LINE, native_id, stream)
+        if found is None:
+            found = new_global_id(system, stream, native_id)
+            self.lines_read[(system, found)] = native_id
+        return found
+
+    def same_line(self, system: str, global_id: str, native_id: str) -> None:
+        """A native line not linked yet is the line `global_id` (paired by product on first
+        contact, or just created): writes for that line go to `native_id`."""
+        self.lines_read[(system, global_id)] = native_id
+        self.forget(system, ORDER_LINE, global_id)
 
     def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None,
                       stream: str | None = None) -> str | None:
@@ -40,6 +59,8 @@ class StoreLinks:
             elif (system, talk_entity, global_id) in self.planned:
                 native_id, extra = self.planned[(system, talk_entity, global_id)]
                 value = extra.get(key, PLANNED_ID) if key else native_id
+            elif talk_entity == ORDER_LINE:
+                value = self.lines_read.get((system, global_id))
             self.native_cache[cache_key] = value
         return self.native_cache[cache_key]
 

@@ -231,6 +231,8 @@ class EntityMapping:
                 value = outbound(line.get(item.talk), ctx)
             except MappingError as exc:
                 raise type(exc)(f"{rule.talk}.{item.talk}: {exc}") from None
+            if value is None and item.params.get("skip_empty"):
+                continue  # a new line has no native id yet: the API gives it one
             check_limits(self.system, item, value)
             for path in item.native:
                 set_path(row, path, value)

@@ -46,6 +46,7 @@ def merge(
     incoming_is_newer: bool,
     modes: dict[str, str] | None = None,
     newer: Callable[[str], bool | None] | None = None,
+    removes: Iterable[str] = (),
 ) -> Merged:
     """Field-level merge of a source record into the destination's current state.
 
@@ -67,6 +68,8 @@ def merge(
       must not be rewritten for that.
     - first contact (no shadow of the destination yet): the source's value, but a value in
       the destination is never blanked out.
+    A list of items with ids (an order's lines) merges item by item (`merge_items`); `removes`
+    names such properties whose items removed in the source are removed in the destination.
     """
     result = dict(destination)
     from_destination: set[str] = set()
@@ -80,6 +83,16 @@ def merge(
         if mode == NEITHER:
             continue
         ours, theirs = incoming.get(prop), destination.get(prop)
+        if mode != FROM_DESTINATION and itemised(ours) and itemised(theirs):
+            items = merge_items(
+                ours, (incoming_shadow or {}).get(prop) if incoming_shadow is not None else None, theirs,
+                destination_shadow.get(prop) if destination_shadow is not None else None,
+                prop, incoming_is_newer, mode, prop in removes, (lambda _p: newer(prop)) if newer else None)
+            result[prop] = items.items
+            conflicts += items.conflicts
+            if items.owed:
+                from_destination.add(prop)
+            continue
         if destination_shadow is None:
             if mode == FROM_DESTINATION or (_empty(ours) and not _empty(theirs)):
                 if mode != FROM_SOURCE and not same(ours, theirs):
@@ -104,6 +117,71 @@ def merge(
             # is undone by the next pipeline from the owner).
             from_destination.add(prop)
     return Merged(result, {p for p in from_destination if not same(result.get(p), incoming.get(p))}, conflicts)
+
+
+def itemised(value: Any) -> bool:
+    """A list whose items have their own identity (order lines with their global ids)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(x, dict) and x.get("id") for x in value)
+
+
+class MergedItems(NamedTuple):
+    items: list[dict]
+    owed: bool  # the destination holds item changes the source has not seen
+    conflicts: list[Conflict]  # `prop` names the item and its property: "lines[SKU-1].quantity"
+
+
+def merge_items(incoming: list[dict], incoming_shadow: list | None, destination: list[dict],
+                destination_shadow: list | None, name: str, incoming_is_newer: bool, mode: str = BOTH, remove: bool = False,
+                newer: Callable[[str], bool | None] | None = None) -> MergedItems:
+    """Order lines, line by line (each has its global id in every system):
+    - a line both sides hold merges property by property, as a record does (`merge`): a quantity
+      edited on one side and a price on the other both survive; a property both changed is a
+      conflict, decided and recorded;
+    - a line new in the source is added; one the destination added since the last sync stays
+      and is owed to the source;
+    - a line the source removed since its last sync is removed here only when the policy says
+      so (`remove`); one the destination removed stays removed (and the removal is owed to the
+      source, where the same policy applies).
+    Shadows from before lines had ids carry none: their lines count as first contact."""
+    ours_before = _by_id(incoming_shadow)
+    theirs_before = _by_id(destination_shadow)
+    theirs = {line["id"]: line for line in destination}
+    incoming_ids = {line["id"] for line in incoming}
+    properties = list(dict.fromkeys(k for line in incoming + destination for k in line if k != "id"))
+    items: list[dict] = []
+    owed = False
+    conflicts: list[Conflict] = []
+    for line in incoming:
+        g = line["id"]
+        if g in theirs:
+            merged = merge(properties, line, ours_before.get(g) if ours_before is not None else None, theirs[g],
+                           theirs_before.get(g) if theirs_before is not None else None, incoming_is_newer,
+                           {p: mode for p in properties}, newer)
+            items.append({**merged.record, "id": g})
+            owed = owed or bool(merged.pending)
+            label = line.get("sku") or theirs[g].get("sku") or g
+            conflicts += [c._replace(prop=f"{name}[{label}].{c.prop}") for c in merged.conflicts]
+        elif theirs_before is not None and g in theirs_before:
+            owed = owed or remove  # removed here since the last sync: it does not come back
+        else:
+            items.append(line)  # new in the source
+    for line in destination:
+        g = line["id"]
+        if g in incoming_ids:
+            continue
+        if ours_before is not None and g in ours_before:
+            if not remove:
+                items.append(line)  # the source removed it; the policy keeps it here
+        else:
+            items.append(line)  # added here since the last sync (or here before Talk linked the order)
+            owed = owed or mode == BOTH
+    return MergedItems(items, owed, conflicts)
+
+
+def _by_id(items: list | None) -> dict[str, dict] | None:
+    if items is None:
+        return None
+    return {item["id"]: item for item in items if isinstance(item, dict) and item.get("id")}
 
 
 def _decide(prop: str, ours: Any, theirs: Any, mode: str, incoming_is_newer: bool,

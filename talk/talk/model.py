@@ -2,8 +2,8 @@
 
 Records are flat on purpose: field-level merge, shadows and echo checks compare one property
 at a time, and a flat record makes "which property changed" a dictionary difference. The only
-nested value is an order's `lines`, which merge as one value (an order's lines are edited as
-a whole in every system we sync).
+nested value is an order's `lines`: each line has its own global id, is linked to its native
+line in every system, and merges line by line and property by property (lines.py).
 """
 from __future__ import annotations
 
@@ -87,6 +87,7 @@ PRODUCT_FIELDS: dict[str, Any] = {
 ORDER_LINE = {
     "type": "object",
     "properties": {
+        "id": {**NULLABLE_STRING, "description": "global id of the line, shared by its native line in every system"},
         "product_id": NULLABLE_STRING,
         "sku": NULLABLE_STRING,
         "description": NULLABLE_STRING,

@@ -10,6 +10,10 @@ A property is, between a pair of systems,
   the ERP does not hold is the webshop's), and a record none of them holds is two-way;
 - `not synced`: left alone in both directions.
 
+A list property (an order's `lines`) also says what happens to an item removed on one side:
+`{removed: remove}` removes it on the other side too; by default (`keep`) it stays there.
+The two combine: `{owner: poweroffice, removed: remove}`.
+
 Quantities that both sides change by transactions (stock) have one owner: a shop's sale
 reaches the ERP as an order, and the ERP's available stock flows to the shops.
 
@@ -24,6 +28,7 @@ from typing import Any, Callable, Mapping
 
 TWO_WAY = "two-way"
 NOT_SYNCED = "not synced"
+KEEP, REMOVE = "keep", "remove"
 
 # What a policy means for one pipeline (a value going from `source` to `destination`):
 BOTH = "both"                # two-way
@@ -36,12 +41,16 @@ NEITHER = "neither"          # not synced between these two
 class Policy:
     owners: tuple[str, ...] = ()  # systems in order of ownership; none: two-way
     synced: bool = True
+    removed: str = KEEP  # list items (order lines) removed on one side: KEEP or REMOVE on the other
 
     @classmethod
     def parse(cls, spec: Any) -> "Policy":
-        if isinstance(spec, Mapping) and spec.get("owner"):
-            owner = spec["owner"]
-            return cls(owners=tuple(owner) if isinstance(owner, (list, tuple)) else (str(owner),))
+        if isinstance(spec, Mapping) and (spec.get("owner") or "removed" in spec):
+            removed = spec.get("removed", KEEP)
+            if removed not in (KEEP, REMOVE):
+                raise ValueError(f"unknown policy for removed items {removed!r}: use {KEEP!r} or {REMOVE!r}")
+            owner = spec.get("owner") or ()
+            return cls(owners=tuple(owner) if isinstance(owner, (list, tuple)) else (str(owner),), removed=removed)
         if spec in (None, TWO_WAY):
             return cls()
         if spec == NOT_SYNCED:
@@ -71,7 +80,8 @@ class Policy:
     def describe(self) -> str:
         if not self.synced:
             return NOT_SYNCED
-        return f"owned by {', else '.join(self.owners)}" if self.owners else TWO_WAY
+        text = f"owned by {', else '.join(self.owners)}" if self.owners else TWO_WAY
+        return text + ("; an item removed on one side is removed on the other" if self.removed == REMOVE else "")
 
 
 def parse_all(raw: Mapping[str, Any] | None) -> dict[str, Policy]:
@@ -80,7 +90,7 @@ def parse_all(raw: Mapping[str, Any] | None) -> dict[str, Policy]:
     as nested objects)."""
     policies = {}
     for key, spec in (raw or {}).items():
-        if "." not in key and isinstance(spec, Mapping) and "owner" not in spec:
+        if "." not in key and isinstance(spec, Mapping) and "owner" not in spec and "removed" not in spec:
             policies.update(parse_all({f"{key}.{prop}": inner for prop, inner in spec.items()}))
             continue
         if key.count(".") != 1:
@@ -105,6 +115,11 @@ class Policies:
             if key in layer:
                 return layer[key]
         return Policy()
+
+    def removes(self, talk_entity: str, prop: str, source: str, destination: str) -> bool:
+        """Whether an item of a list property (an order line) removed in `source` is removed in
+        `destination` too."""
+        return self.policy(talk_entity, prop, source, destination).removed == REMOVE
 
     def modes(self, talk_entity: str, properties: list[str], source: str, destination: str,
               holders: Callable[[], set[str]] = set) -> dict[str, str]:

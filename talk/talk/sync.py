@@ -27,7 +27,7 @@ from typing import Any
 
 import jsonschema
 
-from . import flows, merge, model
+from . import flows, lines, merge, model
 from .client import SystemClient
 from .http import ApiError, FatalApiError
 from .mapping import EntityMapping, SystemMapping, load as load_mapping
@@ -39,7 +39,7 @@ from .preview import Preview
 from .links import StoreLinks
 from .lost_answers import CreateOnce
 from .store import UNLINKED, IdentityStore, Link
-from .transforms import MappingError
+from .transforms import ORDER_LINE, MappingError
 
 log = logging.getLogger("talk.sync")
 
@@ -83,6 +83,7 @@ class Write:
     destination_shadow: dict | None = None
     pending: set = field(default_factory=set)
     conflicts: list = field(default_factory=list)  # merge.Conflict: recorded with the commit
+    lines: list | None = None  # the order lines asked for (Talk form): linked one by one on commit
 
 
 class Syncer:
@@ -393,12 +394,15 @@ class Syncer:
         for path, value in native.items():
             set_path(body, path, value)
         return Write(entity, record, outcome="created", new_link=True, body=body,
-                     source_shadow=self.store.shadow(record["id"], record["source"]["system"]))
+                     source_shadow=self.store.shadow(record["id"], record["source"]["system"]),
+                     lines=self._lines_of(entity, record))
 
     def _plan_update(self, entity: EntityMapping, record: dict, current: dict, first_contact: bool) -> "Write | str":
         g = record["id"]
         source = record["source"]
         destination_talk = entity.to_talk(current, self.links)
+        destination_shadow = None if first_contact else self.store.shadow(g, self.system)
+        self._pair_lines(entity, record, destination_talk, current, destination_shadow)
         holders: list[set[str]] = []  # asked only when an owner policy names a third system
 
         def held_by() -> set[str]:
@@ -414,7 +418,6 @@ class Syncer:
         incoming_time = _parse_time(record.get("updated_at") or source.get("updated_at"))
         destination_time = _parse_time(entity.native_updated_at(current))
         source_shadow = self.store.shadow(g, source["system"])
-        destination_shadow = None if first_contact else self.store.shadow(g, self.system)
 
         def newer(prop: str) -> bool | None:
             """Whether the source's change of `prop` is newer than the destination's, as far as
@@ -436,6 +439,7 @@ class Syncer:
             incoming_is_newer=bool(incoming_time and (destination_time is None or incoming_time >= destination_time)),
             modes=modes,
             newer=newer,
+            removes=[p for p in properties if self.policies.removes(entity.talk, p, source["system"], self.system)],
         )
         changes = entity.changes(merged, current, self.links)
         if first_contact and entity.external_reference and not get_path(current, entity.external_reference):
@@ -450,7 +454,46 @@ class Syncer:
             return outcome
         return Write(entity, record, outcome=outcome, new_link=first_contact, current=current, changes=changes,
                      source_shadow=source_shadow, destination_shadow=destination_shadow, pending=pending,
-                     conflicts=conflicts)
+                     conflicts=conflicts, lines=self._lines_of(entity, merged))
+
+    # -- order lines -----------------------------------------------------------------------------
+    @staticmethod
+    def _lines_of(entity: EntityMapping, record: dict) -> list | None:
+        found = lines.line_rule(entity)
+        value = record.get(found[0].talk) if found else None
+        return value if isinstance(value, list) else None
+
+    def _pair_lines(self, entity: EntityMapping, record: dict, destination_talk: dict, current: dict,
+                    destination_shadow: dict | None) -> None:
+        """Destination lines not linked yet that are lines of the incoming order (same product;
+        orders linked on first contact, or linked before lines were) take the incoming lines'
+        ids, and writes for those lines go to them: a line is edited in place, never added twice."""
+        found = lines.line_rule(entity)
+        if not found or not isinstance(record.get(found[0].talk), list):
+            return
+        rule, id_rule = found
+        present = destination_talk.get(rule.talk) or []
+        known = [line.get("id") for line in (destination_shadow or {}).get(rule.talk) or [] if isinstance(line, dict)]
+        pairs = lines.pair(record[rule.talk], present, known)
+        if not pairs:
+            return
+        for line, native_id in zip(present, lines.native_ids(rule, id_rule, current)):
+            if line.get("id") in pairs and native_id is not None:
+                self.links.same_line(self.system, pairs[line["id"]], native_id)
+        destination_talk[rule.talk] = lines.rename(present, pairs)
+
+    def _line_links(self, write: "Write", stored: dict, stored_talk: dict) -> list[dict]:
+        """Links of the destination's lines after a write: the lines it added come back with
+        native ids of their own and are paired with the lines asked for."""
+        found = lines.line_rule(write.entity)
+        if not found or write.lines is None:
+            return []
+        rule, id_rule = found
+        stored_lines = stored_talk.get(rule.talk) or []
+        stored_talk[rule.talk] = lines.rename(stored_lines, lines.pair_written(write.lines, stored_lines))
+        for line in stored_talk[rule.talk]:
+            self.links.forget(self.system, ORDER_LINE, line["id"])
+        return lines.link_rows(self.system, rule, id_rule, stored, stored_talk[rule.talk])
 
     def _preview(self, action: str, entity: EntityMapping, record: dict, current: dict | None = None,
                  changes: list[str] = ()) -> None:
@@ -543,6 +586,7 @@ class Syncer:
                                   global_id=g, talk_entity=entity.talk, extra=extra))
             self.links.forget(self.system, entity.talk, g)
         stored_talk = entity.to_talk(stored, self.links)
+        link_rows += self._line_links(write, stored, stored_talk)
         incoming = {p: record.get(p) for p in model.properties(entity.talk) if p in record}
         still_pending = {p for p in (source_shadow or {}).get(merge.PENDING, ()) if not merge.same(incoming.get(p), stored_talk.get(p))}
         owed = set(pending) | still_pending | set(record.get("stale") or ())

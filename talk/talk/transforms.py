@@ -24,8 +24,13 @@ class UnresolvedLink(MappingError):
     """An outbound reference to a record that is not linked in the destination."""
 
 
+# The Talk entity of order lines in the identity store: each line is linked on its own.
+ORDER_LINE = "order_line"
+
+
 class Links(Protocol):
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str | None: ...
+    def line_id(self, system: str, stream: str, native_id: str) -> str: ...
     def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None,
                       stream: str | None = None) -> str | None: ...
     def related(self, system: str, global_id: str, prop: str) -> str | None: ...
@@ -319,6 +324,23 @@ def link_out(value: Any, ctx: Context) -> Any:
     return cast_out(native, ctx)
 
 
+def line_id_in(value: Any, ctx: Context) -> Any:
+    """An order line's global id: its link, else the id its native id names (a line read for the
+    first time gets the same id in every run until its link is stored)."""
+    if _blank(value):
+        return None
+    return ctx.links.line_id(ctx.system, ctx.params["stream"], str(value))
+
+
+def line_id_out(value: Any, ctx: Context) -> Any:
+    """The line's native id in this system; none for a line the system does not have yet (an
+    added line)."""
+    if value is None:
+        return None
+    native = ctx.links.native_id_for(ctx.system, ORDER_LINE, value, None, ctx.params["stream"])
+    return None if native is None else cast_out(native, ctx)
+
+
 def constant(value: Any, ctx: Context) -> Any:
     """A fixed value: a PowerOffice contact person is always a person."""
     return ctx.params.get("value")
@@ -340,5 +362,6 @@ TRANSFORMS: dict[str, tuple[Callable, Callable]] = {
     "kind_tag": (kind_tag_in, kind_tag_out),
     "enum": (enum_in, enum_out),
     "link": (link_in, link_out),
+    "line_id": (line_id_in, line_id_out),
     "constant": (constant, constant),
 }

@@ -13,6 +13,7 @@ from talk import flows
 from talk import mapping as mappings
 from talk.matching import match_keys
 from talk.store import IdentityStore, new_global_id
+from talk.transforms import ORDER_LINE
 
 
 class SourceIdentities:
@@ -41,6 +42,9 @@ class SourceIdentities:
             found = new_global_id(system, stream, native_id)
             self._add_link(stream, native_id, found, talk_entity)
         return found
+
+    def line_id(self, system: str, stream: str, native_id: str) -> str:
+        return self.global_id_for(system, ORDER_LINE, native_id, stream)
 
     def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None) -> str | None:
         raise NotImplementedError("the mapper only maps inbound")
