@@ -7,6 +7,7 @@ Limits enforced (what WordPress and WooCommerce refuse; `{code, message, data: {
 |---|---|
 | Any body | JSON types of the writable fields (money as decimal strings): 400 rest_invalid_param naming each field |
 | Product, variation | SKU unique across both (400 product_invalid_sku); status, type, tax_status, backorders, stock_status from their lists |
+| Order line | an item id must be the order's (400 woocommerce_rest_invalid_item_id), also to remove it |
 | Customer | email unique (400 registration-error-email-exists) |
 | Order | status from WooCommerce's list; line quantity above 0; known customer and product (400) |
 | Lists | per_page at most 100; batch at most 100 items (413) |
@@ -15,7 +16,14 @@ Not refused, as WooCommerce does not refuse them: a negative regular_price (core
 prices, woocommerce/woocommerce#25037), any length of a product name.
 
 Stock (`stock`): orders reduce stock_quantity of products and variations that manage stock when
-they become processing / on-hold / completed or are paid, and restore it when cancelled.
+they become processing / on-hold / completed or are paid, and restore it when cancelled; a line
+changed, added or removed later adjusts it.
+
+As WooCommerce does: GET /products/{id} answers for a variation's id too (wc_get_product takes
+any product post), GET /products?sku= finds variations as well as products, an order line's
+product_id may name a variation, and saving a variation (or moving its stock) moves its
+parent's date_modified. Order line items keep their ids: `line_items` with an id change that
+item, without one add an item, with quantity 0 remove it; items not listed stay.
 """
 from __future__ import annotations
 
@@ -134,8 +142,8 @@ class WooCommerceEmulator(Emulator):
             await self.authorize(request, "list")
             resource = pick(request)
             url = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
-            page, headers = page_of(resource.records(), resource.collection, dict(request.query_params), url,
-                                    self.shop.ledger.zone)
+            params = dict(request.query_params)
+            page, headers = page_of(resource.search(params), resource.collection, params, url, self.shop.ledger.zone)
             return JSONResponse(page, headers=headers)
 
         @app.post(base)
@@ -154,7 +162,7 @@ class WooCommerceEmulator(Emulator):
         @app.get(f"{base}/{{id:int}}")
         async def get_record(request: Request, id: int) -> JSONResponse:
             await self.authorize(request, "view")
-            return JSONResponse(pick(request).get(id))
+            return JSONResponse(pick(request).view(id))
 
         @app.api_route(f"{base}/{{id:int}}", methods=["PUT", "PATCH", "POST"])
         async def update_record(request: Request, id: int) -> JSONResponse:

@@ -38,6 +38,25 @@ def variation_not_found() -> WooError:
     return WooError(404, "woocommerce_rest_product_variation_invalid_id", "Invalid ID.")
 
 
+def variation_title(parent_name: str, attributes: list) -> str:
+    """WooCommerce titles a variation after its parent and its attribute values:
+    "T-skjorte - Blå, L"."""
+    options = ", ".join(str(a.get("option", "")) for a in attributes if isinstance(a, dict) and a.get("option"))
+    return f"{parent_name} - {options}" if options else parent_name
+
+
+def touch_parent(ledger: Ledger, parent_id: int) -> None:
+    """Saving a variation saves its parent too (WooCommerce's deferred product sync runs
+    WC_Product_Variable::sync, which saves the parent): the parent's date_modified moves, so a
+    reader that follows changed products by date finds the variable product whose variation
+    changed."""
+    parent = ledger.store.get(PRODUCTS, parent_id)
+    if parent is not None:
+        parent = dict(parent)
+        ledger.modified(parent)
+        ledger.store.put(PRODUCTS, parent_id, parent)
+
+
 def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "product"
 
@@ -142,6 +161,8 @@ class Catalog:
         priced(after)
         if after != record:
             self.ledger.modified(after)
+            if entity == VARIATIONS:
+                touch_parent(self.ledger, after["parent_id"])
         return self.store.put(entity, after["id"], after)
 
     def delete_product(self, record: dict, force: bool) -> dict:
@@ -175,8 +196,7 @@ class Catalog:
         record = {"id": self.ledger.keep_id(POST_IDS, body.get("id")), "type": "variation", "parent_id": parent["id"]}
         self.ledger.created(record, body)
         record.update(common_fields(body))
-        options = " ".join(str(a.get("option", "")) for a in record["attributes"] if isinstance(a, dict))
-        record["name"] = f"{parent['name']} - {options}".strip(" -")
+        record["name"] = variation_title(parent["name"], record["attributes"])
         record["permalink"] = f"{parent['permalink']}?variation={record['id']}"
         record["image"] = None
         record["meta_data"] = self.ledger.meta_data([], body.get("meta_data") or [])
@@ -197,6 +217,7 @@ class Catalog:
         record = self.build_variation(parent, {k: v for k, v in body.items() if k != "id" and not k.startswith("date_")})
         self.store.put(VARIATIONS, record["id"], record)
         self.attach(parent, record)
+        touch_parent(self.ledger, parent["id"])
         return record
 
     def update_variation(self, record: dict, body: dict) -> dict:
@@ -209,4 +230,5 @@ class Catalog:
         parent = self.store.get(PRODUCTS, record["parent_id"])
         if parent:
             self.store.put(PRODUCTS, parent["id"], {**parent, "variations": [v for v in parent["variations"] if v != record["id"]]})
+            touch_parent(self.ledger, parent["id"])
         return record

@@ -22,6 +22,11 @@ LINE_SCHEMA = {"product_id": "integer", "variation_id": "integer", "quantity": "
 WRITABLE = ("currency", "customer_note", "payment_method", "payment_method_title", "transaction_id", "parent_id")
 
 
+def removes(item: dict) -> bool:
+    """WooCommerce removes a line given with quantity 0, or with a null product_id or name."""
+    return item.get("quantity") == 0 or any(k in item and item[k] is None for k in ("product_id", "name"))
+
+
 def order_not_found() -> WooError:
     return WooError(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
 
@@ -38,10 +43,11 @@ class Orders:
         """The product (or variation) a line names by sku, variation_id or product_id."""
         if line.get("sku"):
             found = self.catalog.sku_owner(line["sku"])
+        elif line.get("product_id") and not line.get("variation_id"):
+            # wc_get_product takes any product post id: a variation's id names the variation.
+            found = self.store.get(PRODUCTS, line["product_id"]) or self.store.get(VARIATIONS, line["product_id"])
         elif line.get("variation_id"):
             found = self.store.get(VARIATIONS, line["variation_id"])
-        elif line.get("product_id"):
-            found = self.store.get(PRODUCTS, line["product_id"])
         else:
             raise WooError(400, "woocommerce_rest_required_product_reference", "Product ID or SKU is required.")
         if found is None or found.get("status") == "trash":
@@ -79,23 +85,32 @@ class Orders:
             line["meta_data"] = self.ledger.meta_data(line["meta_data"], given["meta_data"])
         return line
 
-    def line_items(self, current: list[dict], given: list) -> list[dict]:
-        """WooCommerce's line item update: with an id an item changes (quantity 0 removes it),
-        without one it is added."""
+    def line_items(self, current: list[dict], given: list, order: dict | None = None) -> list[dict]:
+        """WooCommerce's (REST v3) line item update: an item with an id changes that item in
+        place, one without an id is added, and an item with quantity 0 (or a null product_id or
+        name) is removed; items not listed stay as they are. A change of a stored `order`'s
+        lines moves stock as core does (Stock.line_saved)."""
         lines = [dict(line) for line in current]
         for item in given:
             if not isinstance(item, dict):
                 raise invalid_params({"line_items": "line_items[0] is not of type object."})
-            if item.get("id"):
-                index = next((i for i, line in enumerate(lines) if line["id"] == item["id"]), None)
+            index = None
+            if item.get("id") or removes(item):
+                index = next((i for i, line in enumerate(lines) if line["id"] == item.get("id")), None)
                 if index is None:
                     raise WooError(400, "woocommerce_rest_invalid_item_id", "Order item ID provided is not associated with order.")
-                if item.get("quantity") == 0:
-                    del lines[index]
-                else:
-                    lines[index] = self.line_item(item, lines[index])
+            if removes(item):
+                removed = lines.pop(index)
+                if order is not None:
+                    self.stock.line_saved(order, removed, 0)
+                continue
+            line = self.line_item(item, lines[index] if index is not None else None)
+            if index is None:
+                lines.append(line)
             else:
-                lines.append(self.line_item(item))
+                lines[index] = line
+            if order is not None:
+                self.stock.line_saved(order, line, line["quantity"])
         return lines
 
     # -- orders ----------------------------------------------------------------------------
@@ -165,7 +180,8 @@ class Orders:
         if "shipping_total" in body:
             after["shipping_total"] = money(body["shipping_total"])
         if "line_items" in body:
-            after["line_items"] = self.line_items(record["line_items"], body["line_items"])
+            # Lines move stock as the order stood before this request (core sets the status last).
+            after["line_items"] = self.line_items(record["line_items"], body["line_items"], record)
         if "meta_data" in body:
             after["meta_data"] = self.ledger.meta_data(record["meta_data"], body["meta_data"])
         if body.get("set_paid") and not record.get("date_paid"):

@@ -93,12 +93,25 @@ class Resource:
     delete_record: Callable[[dict, bool], dict]
     store_get: Callable[[int], dict | None]
     records: Callable[[], list[dict]]
+    # What a list call searches, given its query (the records, unless the query widens them).
+    listed: Callable[[dict], list[dict]] | None = None
+    # What a GET by id finds (the records, unless more posts answer to an id).
+    viewed: Callable[[int], dict | None] | None = None
 
     def get(self, id_: int) -> dict:
         record = self.store_get(id_) if id_ else None
         if record is None:
             raise self.not_found()
         return record
+
+    def view(self, id_: int) -> dict:
+        record = (self.viewed or self.store_get)(id_) if id_ else None
+        if record is None:
+            raise self.not_found()
+        return record
+
+    def search(self, params: dict) -> list[dict]:
+        return self.listed(params) if self.listed else self.records()
 
     def create(self, body) -> dict:
         return self.create_record(object_body(body))
@@ -134,11 +147,18 @@ class Shop:
                             self.customers.delete, get(CUSTOMERS), every(CUSTOMERS))
         if name == PRODUCTS:
             return Resource(PRODUCTS, COLLECTIONS[PRODUCTS], product_not_found, self.catalog.create_product,
-                            self.catalog.update_product, self.catalog.delete_product, get(PRODUCTS), every(PRODUCTS))
+                            self.catalog.update_product, self.catalog.delete_product, get(PRODUCTS), every(PRODUCTS),
+                            listed=self.catalog_posts, viewed=lambda id_: get(PRODUCTS)(id_) or get(VARIATIONS)(id_))
         if name == ORDERS:
             return Resource(ORDERS, COLLECTIONS[ORDERS], order_not_found, self.orders.create, self.orders.update,
                             self.orders.delete, get(ORDERS), every(ORDERS))
         raise KeyError(name)
+
+    def catalog_posts(self, params: dict) -> list[dict]:
+        """What GET /products lists: products, and with `sku` variations too (WooCommerce then
+        queries both post types, so a SKU finds the variation that holds it)."""
+        products = list(self.store.all(PRODUCTS))
+        return products + list(self.store.all(VARIATIONS)) if params.get("sku", "").strip() else products
 
     def variations(self, product_id: int) -> Resource:
         parent = self.resource(PRODUCTS).get(product_id)

@@ -8,9 +8,11 @@
 - Refunded, failed, trashed and deleted orders give nothing back: core restocks only through a
   refund with `restock_items`, which the emulator does not have.
 - A variation without its own `manage_stock` draws on its parent when the parent manages stock.
-- Changing lines of an order that already reduced stock moves no stock through the REST API
-  (core adjusts line stock only from the admin order screen); a new line is reduced at the
-  next reducing status change.
+- A line changed, added or removed through the REST API (`line_items` of an order update)
+  adjusts stock as core's wc_maybe_adjust_line_item_product_stock does: in an order that is
+  processing, on-hold or completed a line's stock follows its new quantity (the difference to
+  what it took; a new line takes its quantity), and a removed line (quantity 0) gives back
+  what it took, whatever the order's status.
 - Nothing happens when the shop's "Manage stock" setting (`woocommerce_manage_stock`) is "no".
 
 `stock_status` follows the quantity (`catalog.priced`) and the product's `date_modified` moves,
@@ -19,7 +21,7 @@ from REST responses), so the emulator keeps it beside the order, in the `stock_r
 """
 from __future__ import annotations
 
-from .catalog import priced
+from .catalog import priced, touch_parent
 from .records import PRODUCTS, VARIATIONS, Ledger
 
 REDUCTIONS = "stock_reductions"
@@ -68,6 +70,24 @@ class Stock:
         taken["reduced"] = False
         self.store.put(REDUCTIONS, order["id"], taken)
 
+    def line_saved(self, order: dict, line: dict, quantity: int) -> None:
+        """A line of a stored order was changed, added (`quantity` its quantity) or removed
+        (`quantity` 0): its product's stock moves by the difference to what the line took."""
+        if (quantity and order["status"] not in REDUCE_ON) or not self.managing():
+            return
+        holder = self.stock_holder(line)
+        taken = self.store.get(REDUCTIONS, order["id"]) or {"reduced": False, "lines": {}}
+        already = taken["lines"].get(str(line["id"]), 0)
+        if holder is None or quantity == already:
+            return
+        self.move(holder, already - quantity)
+        if quantity:
+            taken["lines"][str(line["id"])] = quantity
+            taken["reduced"] = True  # as core marks the order, so a later status change does not reduce again
+        else:
+            taken["lines"].pop(str(line["id"]), None)
+        self.store.put(REDUCTIONS, order["id"], taken)
+
     def managing(self) -> bool:
         return self.ledger.settings.get("woocommerce_manage_stock", "yes") == "yes"
 
@@ -90,3 +110,5 @@ class Stock:
         priced(record)
         self.ledger.modified(record)
         self.store.put(entity, record["id"], record)
+        if entity == VARIATIONS:
+            touch_parent(self.ledger, record["parent_id"])

@@ -2,28 +2,20 @@
 headers, filters, errors, batch writes, host settings and the request log."""
 from __future__ import annotations
 
-import ssl
 import time
 
 import httpx
 import pytest
 
-from talk_sandbox.processes import certificate, running
 
 KEY, SECRET = "ck_sandbox_consumer_key_0123456789abcdef", "cs_sandbox_consumer_secret_0123456789abcdef"
 API = "/wp-json/wc/v3"
 
 
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("woocommerce-https")
-    with running(["woocommerce"], directory, tls=True) as urls:
-        assert urls["woocommerce"].startswith("https://")
-        with httpx.Client(base_url=urls["woocommerce"], verify=ssl.create_default_context(cafile=str(certificate(directory))), auth=(KEY, SECRET),
-                          timeout=10) as client:
-            client.post("/_sandbox/reset")
-            client.post("/_sandbox/seed")
-            yield client
+@pytest.fixture(scope="module", autouse=True)
+def demo_shop(shop):
+    shop.post("/_sandbox/reset")
+    shop.post("/_sandbox/seed")
 
 
 def test_basic_auth_and_query_keys_over_https(shop):
@@ -152,3 +144,23 @@ def test_request_log_has_the_request_right_after_its_response(shop):
         entry = shop.get("/_sandbox/log").json()[-1]
         assert (entry["method"], entry["path"], entry["query"], entry["status"]) == (
             "GET", f"{API}/orders", "status=completed", answer.status_code)
+
+
+def test_variations_answer_as_products_where_woocommerce_lets_them(shop):
+    shirt = shop.get(f"{API}/products", params={"sku": "WOO-3000"}).json()[0]
+    by_sku = shop.get(f"{API}/products", params={"sku": "WOO-3000-M,SKU-1001"}).json()
+    assert sorted(p["sku"] for p in by_sku) == ["SKU-1001", "WOO-3000-M"]  # ?sku= searches variations too
+    medium = next(p for p in by_sku if p["sku"] == "WOO-3000-M")
+    assert (medium["type"], medium["parent_id"]) == ("variation", shirt["id"])
+    assert shop.get(f"{API}/products/{medium['id']}").json()["sku"] == "WOO-3000-M"  # as wc_get_product does
+    assert medium["id"] not in [p["id"] for p in shop.get(f"{API}/products", params={"per_page": 100}).json()]
+    assert medium["name"] == "T-skjorte økologisk bomull - M"
+    duplicate = shop.post(f"{API}/products/{shirt['id']}/variations", json={"sku": "SKU-1001"})
+    assert (duplicate.status_code, duplicate.json()["code"]) == (400, "product_invalid_sku")
+    # Saving a variation saves its parent: the parent's date_modified moves.
+    time.sleep(1.05)
+    shop.put(f"{API}/products/{shirt['id']}/variations/{medium['id']}", json={"regular_price": "259.00"})
+    assert shop.get(f"{API}/products/{shirt['id']}").json()["date_modified_gmt"] > shirt["date_modified_gmt"]
+    # An order line may name the variation by product_id: it becomes the variation's line.
+    line = shop.post(f"{API}/orders", json={"line_items": [{"product_id": medium["id"], "quantity": 1}]}).json()["line_items"][0]
+    assert (line["product_id"], line["variation_id"], line["sku"]) == (shirt["id"], medium["id"], "WOO-3000-M")

@@ -2,24 +2,9 @@
 without it (still readable, no longer listed) and gone with it; batch deletes are for good."""
 from __future__ import annotations
 
-import ssl
-
-import httpx
 import pytest
 
-from talk_sandbox.processes import certificate, running
-
-KEY, SECRET = "ck_sandbox_consumer_key_0123456789abcdef", "cs_sandbox_consumer_secret_0123456789abcdef"
 API = "/wp-json/wc/v3"
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("woocommerce-delete")
-    with running(["woocommerce"], directory, tls=True) as urls:
-        verify = ssl.create_default_context(cafile=str(certificate(directory)))
-        with httpx.Client(base_url=urls["woocommerce"], verify=verify, auth=(KEY, SECRET), timeout=10) as client:
-            yield client
 
 
 @pytest.fixture(autouse=True)

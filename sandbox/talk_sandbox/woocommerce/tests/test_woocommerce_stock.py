@@ -4,25 +4,11 @@ to pending) gives the stock back; stock_status follows. What WooCommerce's REST 
 refuse (a negative regular_price, a long name) the emulator accepts too."""
 from __future__ import annotations
 
-import ssl
 import time
 
-import httpx
 import pytest
 
-from talk_sandbox.processes import certificate, running
-
-KEY, SECRET = "ck_sandbox_consumer_key_0123456789abcdef", "cs_sandbox_consumer_secret_0123456789abcdef"
 API = "/wp-json/wc/v3"
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("woocommerce-stock")
-    with running(["woocommerce"], directory, tls=True) as urls:
-        with httpx.Client(base_url=urls["woocommerce"], verify=ssl.create_default_context(cafile=str(certificate(directory))),
-                          auth=(KEY, SECRET), timeout=10) as client:
-            yield client
 
 
 @pytest.fixture(autouse=True)
