@@ -15,6 +15,8 @@ from talk import business
 from talk.http import ApiError, ApiSession
 from talk.paths import get_path, set_path
 
+from .lines import LineWriter, plan_lines
+
 log = logging.getLogger("target_customwebshop.client")
 
 ENTITIES = ("customers", "products", "orders")
@@ -112,6 +114,23 @@ class CustomWebshopClient:
         return self.session.json("POST", f"/{_checked(entity)}", json=body, idempotent=False)
 
     def update(self, entity: str, native_id: str, changes: dict, current: dict) -> dict:
+        if entity == "orders" and "lines" in changes:
+            return self._update_order(native_id, changes, current)
+        return self._patch(entity, native_id, changes, current)
+
+    def _update_order(self, native_id: str, changes: dict, current: dict) -> dict:
+        """Lines one by one (they keep their ids, see lines.py), then the order's own fields,
+        without `lines`, in one PATCH on the version the line writes left."""
+        changes = dict(changes)
+        plan = plan_lines(changes.pop("lines") or [], current.get("lines") or [])
+        writer = LineWriter(self.session, native_id, current)
+        writer.apply(plan)
+        if changes:
+            after_lines = {**current, "version": writer.version, "lines": list(writer.expected.values())}
+            return self._patch("orders", native_id, changes, after_lines)
+        return (self.fetch("orders", native_id) or current) if plan else current
+
+    def _patch(self, entity: str, native_id: str, changes: dict, current: dict) -> dict:
         body = patch_body(changes, current)
         path = f"/{_checked(entity)}/{native_id}"
         try:

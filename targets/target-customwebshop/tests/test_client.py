@@ -1,29 +1,12 @@
 """CustomWebshopClient against the real Custom Webshop emulator: what the shared write path relies on."""
 from __future__ import annotations
 
-import httpx
 import pytest
 from talk.http import ApiError
-from talk_sandbox.processes import running
 
-from target_customwebshop.client import CustomWebshopClient, patch_body
+from target_customwebshop.client import patch_body
 
-API_KEY = "cws_sandbox_api_key_0123456789"
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    with running(["customwebshop"], tmp_path_factory.mktemp("customwebshop")) as urls:
-        yield urls["customwebshop"]
-
-
-@pytest.fixture()
-def client(url):
-    httpx.post(f"{url}/_sandbox/reset").raise_for_status()
-    httpx.post(f"{url}/_sandbox/seed").raise_for_status()
-    client = CustomWebshopClient({"base_url": f"{url}/api/v1", "api_key": API_KEY})
-    yield client
-    client.close()
+from .conftest import API_KEY
 
 
 def by_email(client, email: str) -> dict:

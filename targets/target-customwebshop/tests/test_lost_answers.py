@@ -8,32 +8,12 @@ import pytest
 from talk.http import UnknownOutcome
 from talk_sandbox.admin import SandboxAdmin
 from talk_sandbox.common.emulator import LOST_ANSWERS as LOST
-from talk_sandbox.processes import running
 
-from target_customwebshop.client import CustomWebshopClient
+from .conftest import client_for
 
-API_KEY = "cws_sandbox_api_key_0123456789"
 CUSTOMERS = "/api/v1/customers"
 NORA = {"type": "person", "first_name": "Nora", "last_name": "Bakke", "email": "nora@example.no",
         "external_reference": "talk-lost-1"}
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    with running(["customwebshop"], tmp_path_factory.mktemp("customwebshop")) as urls:
-        yield urls["customwebshop"]
-
-
-@pytest.fixture()
-def shop(url):
-    admin = SandboxAdmin(url)
-    admin.reset()
-    yield admin
-    admin.http.close()
-
-
-def client_for(url: str, timeout: float = 10) -> CustomWebshopClient:
-    return CustomWebshopClient({"base_url": f"{url}/api/v1", "api_key": API_KEY, "timeout": timeout})
 
 
 def requests_to(shop: SandboxAdmin, method: str, path: str, settle: float = 0) -> list[dict]:
