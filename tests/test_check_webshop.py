@@ -32,7 +32,7 @@ def failures(output: str) -> list[str]:
 def test_the_sandbox_passes_every_check_and_archives_its_test_records(shop):
     result = check(shop)
     assert result.exit_code == 0, result.output
-    assert "34 checks: 34 passed, 0 failed, 0 skipped" in result.output and KEY not in result.output
+    assert "39 checks: 39 passed, 0 failed, 0 skipped" in result.output and KEY not in result.output
     mine = [c for c in shop.get("/_sandbox/records/customers").json() if (c["external_reference"] or "").startswith("talk-check-")]
     assert len(mine) == 3 and all(c["archived"] for c in mine)
     orders = [o for o in shop.get("/_sandbox/records/orders").json() if (o["external_reference"] or "").startswith("talk-check-")]
@@ -42,7 +42,7 @@ def test_the_sandbox_passes_every_check_and_archives_its_test_records(shop):
 @pytest.fixture(scope="module")
 def broken(shop):
     """One run against the sandbox with every defect switched on: each must be named on its own."""
-    result = check(shop, ["no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors"])
+    result = check(shop, ["no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors", "new_line_ids"])
     shop.post("/_sandbox/settings", json={"defects": []})
     assert result.exit_code == 1
     return result.output
@@ -62,6 +62,16 @@ def test_an_ignored_updated_since_is_reported_per_record(broken):
 def test_a_stale_if_match_that_is_applied_is_a_lost_update(broken):
     assert "customers: update with a stale If-Match gives 412 version_conflict" in failures(broken)
     assert "a PATCH with If-Match \"1\" was applied although the record is at version 2" in broken
+
+
+def test_a_line_that_changes_its_id_when_changed_is_named(broken):
+    assert "orders: changing a line's quantity keeps the line's id and the other lines" in failures(broken)
+    assert "the line's id changed from 'lin_" in broken and "a line must keep its id for the order's life" in broken
+    assert "orders: adding a line answers 201 with the line; the order's version and updated_at move" not in failures(broken)
+
+
+def test_a_line_write_on_a_stale_if_match_is_named(broken):
+    assert "orders: a line write with a stale If-Match gives 412 version_conflict" in failures(broken)
 
 
 def test_error_bodies_in_another_shape_are_named(broken):

@@ -14,16 +14,13 @@ from decimal import Decimal
 from typing import Callable
 
 from . import ENTITIES
-from .probe import Answer, Probe
+from .line_checks import OrderLineChecks
+from .probe import Answer, Probe, Skip, expect_etag
 
 SCHEMA = {"customers": "Customer", "products": "Product", "orders": "Order"}
 MAX_PAGES = 20
 # One field per entity set to a value the schema refuses, for the 422 check.
 INVALID = {"customers": ("type", "robot"), "products": ("price_excl_vat", "ten kroner"), "orders": ("currency", "kroner")}  # bounds every walk: a broken cursor must not loop forever
-
-
-class Skip(Exception):
-    """A check that cannot run because an earlier one failed (e.g. nothing was created)."""
 
 
 @dataclass
@@ -33,7 +30,7 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
 
 
-class Conformance:
+class Conformance(OrderLineChecks):
     def __init__(self, probe: Probe):
         self.probe = probe
         self.run = secrets.token_hex(4)
@@ -68,7 +65,7 @@ class Conformance:
             ("products: a second product with the same SKU gives 409 duplicate_sku",
              lambda: self.check_duplicate("products", "sku", "duplicate_sku")),
         ]
-        return checks
+        return checks + self.line_checks()
 
     def run_all(self) -> list[Outcome]:
         outcomes = []
@@ -310,15 +307,6 @@ class Conformance:
 
 
 # -- helpers ----------------------------------------------------------------------------------------
-def expect_etag(answer: Answer, version: int) -> None:
-    wanted = f'"{version}"'
-    got = answer.headers.get("ETag")
-    if got is None:
-        answer.fail(f"no ETag header; expected {wanted} (the record's version in double quotes) for If-Match")
-    elif got.removeprefix("W/") != wanted:
-        answer.fail(f"ETag header is {got}, expected {wanted} (the record's version in double quotes)")
-
-
 def same(sent, got) -> bool:
     """Sent values come back equal; decimals may differ in notation only ("10" vs "10.0")."""
     if isinstance(sent, dict) and isinstance(got, dict):

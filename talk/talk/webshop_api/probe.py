@@ -79,6 +79,19 @@ class Answer:
         return data
 
 
+class Skip(Exception):
+    """A check that cannot run because an earlier one failed (e.g. nothing was created)."""
+
+
+def expect_etag(answer: Answer, version: int, whose: str = "the record's version") -> None:
+    wanted = f'"{version}"'
+    got = answer.headers.get("ETag")
+    if got is None:
+        answer.fail(f"no ETag header; expected {wanted} ({whose} in double quotes) for If-Match")
+    elif got.removeprefix("W/") != wanted:
+        answer.fail(f"ETag header is {got}, expected {wanted} ({whose} in double quotes)")
+
+
 # What a missing field costs the client, said after "missing from the response body".
 CONSEQUENCES = {
     "next_cursor": "the client cannot page",
