@@ -13,6 +13,7 @@ from singer_sdk.pagination import PageNumberPaginator
 from talk.tap import TalkStream
 
 from .auth import DEFAULT_BASE_URL, Pacer, PowerOfficeAuthenticator, problem_detail
+from .open_orders import instant
 
 MAX_PAGE_SIZE = 20000  # ResourceParameters.MaxPageSize in the v2 spec
 
@@ -80,6 +81,19 @@ class PowerOfficeStream(TalkStream, RESTStream):
         return params
 
     changed_filter = "lastChangedDateTimeOffsetGreaterThan"  # the list's "changed since" parameter
+
+    def _increment_stream_state(self, latest_record: dict, *, context: dict | None = None) -> None:
+        """Only a record changed since the starting bookmark moves it. The SDK's bookmark of an
+        unsorted stream is the latest value among the run's records, not of those and the start,
+        and some records are read again for another reason (an order whose lines changed, a
+        product whose reservation moved) with an older value: alone, they would move it back."""
+        start = self.get_starting_timestamp(context) if self.replication_key else None
+        value = latest_record.get(self.replication_key) if self.replication_key else None
+        if start is not None and value:
+            start = start if start.tzinfo else start.replace(tzinfo=timezone.utc)
+            if instant(str(value)) <= start:
+                return
+        super()._increment_stream_state(latest_record, context=context)
 
     def read_json(self, path: str, params: dict | None = None) -> t.Any:
         """One GET outside the stream's own paging, with its auth, pacing and retries."""

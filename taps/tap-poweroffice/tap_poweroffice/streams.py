@@ -8,7 +8,10 @@ from __future__ import annotations
 import typing as t
 from datetime import datetime, timezone
 
+from singer_sdk.exceptions import FatalAPIError
+
 from .client import PowerOfficeStream
+from .open_orders import FINGERPRINTS, instant, product_codes
 
 class CustomersStream(PowerOfficeStream):
     """Customers, persons (IsPerson true: FirstName/LastName) and organisations (Name, OrganizationNumber)."""
@@ -56,35 +59,41 @@ class ProductsStream(PowerOfficeStream):
             found.setdefault(record["Id"], record)["ReservedAt"] = reserved_at
         for record in found.values():
             stamps = [record.get(field) for field in (*self.FILTERS.values(), "ReservedAt") if record.get(field)]
-            record["ChangedAt"] = max(stamps, key=_instant) if stamps else None
+            record["ChangedAt"] = max(stamps, key=instant) if stamps else None
             record.pop("ReservedAt", None)
-        yield from sorted(found.values(), key=lambda r: _instant(r["ChangedAt"]) if r["ChangedAt"] else _EPOCH)
+        yield from sorted(found.values(), key=lambda r: instant(r["ChangedAt"]) if r["ChangedAt"] else _EPOCH)
 
     def _latest_order_change(self) -> str | None:
-        stamps = [o["LastChangedDateTimeOffset"] for o in self.read_pages("/SalesOrders", {"Fields": "Id,LastChangedDateTimeOffset"})
+        stamps = [o["LastChangedDateTimeOffset"] for o in self._tap.open_orders(self).headers.values()
                   if o.get("LastChangedDateTimeOffset")]
-        return max(stamps, key=_instant) if stamps else None
+        return max(stamps, key=instant) if stamps else None
 
-    def _reserved_since(self, context: dict | None) -> t.Iterable[tuple[dict, str]]:
+    def _reserved_since(self, context: dict | None) -> t.Iterable[tuple[dict, str | None]]:
         """Products whose available stock an order changed since the bookmark, with when.
 
         A confirmed order reserves stock (StockAvailable drops) without moving any timestamp of
         the product, so the products on the lines of orders changed since the bookmark are read
-        again: one list of changed orders, one lines request per changed order (kept for the
-        sales_order_lines stream, which needs them too), one product list per 50 codes."""
+        again, and those on the lines of open orders whose lines changed (open_orders; before
+        and after the change) or that are gone: from the run's one list of open orders and the
+        lines it read (kept for the sales_order_lines stream), one product list per 50 codes."""
         start = self.get_starting_timestamp(context)
         if start is None:
             return  # a full read holds every product already
-        since = (start if start.tzinfo else start.replace(tzinfo=timezone.utc)).isoformat(timespec="microseconds")
-        reserved_at: dict[str, str] = {}
-        for order in self.read_pages("/SalesOrders", {"lastChangedDateTimeOffsetGreaterThan": since,
-                                                      "Fields": "Id,LastChangedDateTimeOffset"}):
-            lines = self.read_json(f"/SalesOrders/{order['Id']}/Lines") or []
-            self._tap.order_lines_read[str(order["Id"])] = lines
-            for line in lines:
-                code = line.get("ProductCode")
-                if code and (code not in reserved_at or _instant(order["LastChangedDateTimeOffset"]) > _instant(reserved_at[code])):
-                    reserved_at[code] = order["LastChangedDateTimeOffset"]
+        since = start if start.tzinfo else start.replace(tzinfo=timezone.utc)
+        orders = self._tap.open_orders(self)
+        reserved_at: dict[str, str | None] = {}
+
+        def note(code: str, stamp: str | None) -> None:
+            if code not in reserved_at or (stamp and (reserved_at[code] is None or instant(stamp) > instant(reserved_at[code]))):
+                reserved_at[code] = stamp
+
+        for order_id, header in orders.headers.items():
+            stamp = header.get("LastChangedDateTimeOffset")
+            if stamp and instant(stamp) > since:
+                for code in product_codes(orders.lines_of(order_id)):
+                    note(code, stamp)
+        for code, stamp in orders.released():
+            note(code, stamp)
         codes = sorted(reserved_at)
         for start_at in range(0, len(codes), 50):
             for product in self.read_pages("/Products", {"codes": ",".join(codes[start_at:start_at + 50])}):
@@ -94,26 +103,50 @@ class ProductsStream(PowerOfficeStream):
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def _instant(stamp: str) -> datetime:
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 class SalesOrdersStream(PowerOfficeStream):
-    """Sales order headers (the list endpoint has no lines; see sales_order_lines)."""
+    """Sales order headers (the list endpoint has no lines; see sales_order_lines).
+
+    Besides the orders changed since the bookmark, an incremental run emits the open orders
+    whose lines changed (open_orders: a line edit moves no timestamp of the order), read with
+    GET /SalesOrders/{id}, each in the same shape and followed by its lines. Their fingerprints
+    are kept in this stream's state (`line_fingerprints`), written with its bookmark."""
 
     name = "sales_orders"
     path = "/SalesOrders"
+
+    def get_records(self, context: dict | None) -> t.Iterable[dict]:
+        orders = self._tap.open_orders(self)
+        emitted = set()
+        for record in super().get_records(context):
+            emitted.add(str(record["Id"]))
+            yield record
+        if self.get_starting_timestamp(context) is not None:  # a full read emitted every order
+            for order_id in orders.lines_changed:
+                if order_id not in emitted:
+                    header = self._header(order_id)
+                    if header is not None:
+                        yield header
+        self.stream_state[FINGERPRINTS] = orders.state()
+
+    def _header(self, order_id: str) -> dict | None:
+        try:
+            return self.read_json(f"/SalesOrders/{order_id}")
+        except FatalAPIError as error:
+            # The SDK's error keeps no response; its message starts with the status (client.py).
+            if str(error).startswith("404"):
+                return None  # deleted since the list was read: nothing to sync
+            raise
 
     def get_child_context(self, record: dict, context: dict | None) -> dict:
         return {"SalesOrderId": record["Id"]}
 
 
 class SalesOrderLinesStream(PowerOfficeStream):
-    """Lines of every sales order synced in this run, one `/SalesOrders/{id}/Lines` call per order.
+    """Lines of every sales order synced in this run, one `/SalesOrders/{id}/Lines` call per order
+    unless the run has read them already (open_orders, or the products stream for stock).
 
     Lines have no change timestamp of their own and changing a line does not touch the order's
-    LastChangedDateTimeOffset, so lines are read in full for each order the run sees.
+    LastChangedDateTimeOffset, so lines are read in full for each order the run emits.
     """
 
     name = "sales_order_lines"
@@ -127,7 +160,7 @@ class SalesOrderLinesStream(PowerOfficeStream):
         if read is None:
             yield from super().get_records(context)
             return
-        for row in read:  # read already this run, for the stock the order reserves
+        for row in read:  # read already this run
             yield self.post_process(dict(row), context)
 
     def post_process(self, row: dict, context: dict | None = None) -> dict | None:

@@ -7,6 +7,10 @@ from talk.tap import DECIMAL, TalkTap
 
 from . import streams
 from .client import MAX_PAGE_SIZE
+from .open_orders import FINGERPRINTS, OpenOrders
+
+# Open orders older than this are rarely edited; each one watched costs a request per run.
+DEFAULT_OPEN_ORDER_DAYS = 30
 
 
 # How to reach and authenticate with PowerOffice GO: shared with target-poweroffice.
@@ -40,6 +44,10 @@ class TapPowerOffice(TalkTap):
         th.Property("requests_per_second", DECIMAL, default=10,
                     description="Pace requests to stay under this rate (PowerOffice allows 10/s per subscription key; 0 = no pacing)."),
         th.Property("user_agent", th.StringType, description="User-Agent header for API calls."),
+        th.Property("open_order_days", th.IntegerType, default=DEFAULT_OPEN_ORDER_DAYS,
+                    description="Each run re-reads the lines of open sales orders dated, created or changed in the "
+                                "last this many days (one request per order: a line edit moves no timestamp); "
+                                "0 = every open order."),
     ).to_dict()
 
     # Organisations before their contact persons; orders after their customers and products.
@@ -47,8 +55,19 @@ class TapPowerOffice(TalkTap):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Lines the products stream read for the stock orders reserve, for sales_order_lines.
+        # Lines read this run (open orders, stock), for sales_order_lines: read once per order.
         self.order_lines_read: dict[str, list[dict]] = {}
+        self._open_orders: OpenOrders | None = None
+
+    def open_orders(self, reader: streams.PowerOfficeStream) -> OpenOrders:
+        """The run's open orders and which of their lines changed: read once, by the first
+        stream that needs them (products for stock, else sales_orders)."""
+        if self._open_orders is None:
+            previous = self.streams["sales_orders"].stream_state.get(FINGERPRINTS) or {}
+            days = self.config.get("open_order_days")
+            self._open_orders = OpenOrders(reader, previous, DEFAULT_OPEN_ORDER_DAYS if days is None else int(days),
+                                           self.order_lines_read)
+        return self._open_orders
 
     def discover_streams(self) -> list[streams.PowerOfficeStream]:
         return [
