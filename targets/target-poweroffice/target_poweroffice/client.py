@@ -12,6 +12,8 @@ from typing import Any, Iterable
 from tap_poweroffice.auth import PACING_MARGIN
 from talk.http import ApiError, ApiSession
 
+from . import lines
+
 DEFAULT_BASE_URL = "https://goapi.poweroffice.net/v2"
 MAX_PAGE_SIZE = 20000  # ResourceParameters.MaxPageSize in the v2 spec
 PATCH_HEADERS = {"Content-Type": "application/json-patch+json"}
@@ -226,49 +228,25 @@ class PowerOfficeClient:
 
     # -- sales order lines ----------------------------------------------------------------------
     def _reconcile_lines(self, order_id: str, desired: list[dict], current: list[dict] | None) -> None:
+        """One PATCH per changed line with only what changed, one POST per new line, one DELETE
+        per line no longer wanted; nothing for a line that did not change (lines.py)."""
         if current is None:
             current = list(self._pages(f"/SalesOrders/{order_id}/Lines", {}))
-        unmatched = {line["Id"]: line for line in current}
-        plan: list[tuple[dict | None, dict]] = []
-        for line in desired:
-            match = unmatched.pop(line["Id"], None) if line.get("Id") in unmatched else None
-            if match is None:
-                match = self._same_product_and_place(line, unmatched)
-            plan.append((match, line))
-        for match, line in plan:
-            if match is None:
-                self.session.json("POST", f"/SalesOrders/{order_id}/Lines", json=self._line_body(line))
-                continue
-            changed = {
-                key: value for key, value in self._line_body(line, for_patch=True).items()
-                if key not in ("ProductCode",) and match.get(key) != value
-            }
-            if changed:
-                self.session.json(
-                    "PATCH", f"/SalesOrders/{order_id}/Lines/{match['Id']}",
-                    json=patch_document(changed, match), headers=PATCH_HEADERS,
-                )
-        for line_id in unmatched:
+        todo = lines.plan(desired, current, self._line_body)
+        for present, changed in todo.patch:
+            if "ProductCode" in changed:  # a line names its product by id when it is changed
+                changed["ProductId"] = self._product_id(changed.pop("ProductCode"))
+            self.session.json("PATCH", f"/SalesOrders/{order_id}/Lines/{present['Id']}",
+                              json=patch_document(changed, present), headers=PATCH_HEADERS)
+        for line in todo.post:
+            self.session.json("POST", f"/SalesOrders/{order_id}/Lines", json=self._line_body(line))
+        for line_id in todo.delete:
             self.session.request("DELETE", f"/SalesOrders/{order_id}/Lines/{line_id}")
 
-    @staticmethod
-    def _same_product_and_place(line: dict, candidates: dict[str, dict]) -> dict | None:
-        for line_id, candidate in candidates.items():
-            same_product = (
-                (line.get("ProductId") is not None and candidate.get("ProductId") == line.get("ProductId"))
-                or (line.get("ProductCode") and candidate.get("ProductCode") == line.get("ProductCode"))
-            )
-            if same_product and candidate.get("SortOrder") == line.get("SortOrder"):
-                return candidates.pop(line_id)
-        return None
-
-    def _line_body(self, line: dict, for_patch: bool = False) -> dict:
+    def _line_body(self, line: dict) -> dict:
         body = writable(line, LINE_READ_ONLY)
         if line.get("ProductId") is None and line.get("ProductCode"):
-            if for_patch:
-                body["ProductId"] = self._product_id(line["ProductCode"])
-            else:
-                body["ProductCode"] = line["ProductCode"]  # create DTOs resolve the code themselves
+            body["ProductCode"] = line["ProductCode"]  # create DTOs resolve the code themselves
         return body
 
     def _product_id(self, code: str) -> int | None:

@@ -1,32 +1,10 @@
 """PowerOfficeClient against the real PowerOffice GO emulator: what the shared target logic relies on."""
 from __future__ import annotations
 
-import httpx
 import pytest
 from talk.http import ApiError
-from talk_sandbox.processes import running
 
 from target_poweroffice.client import PowerOfficeClient, patch_document
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    with running(["poweroffice"], tmp_path_factory.mktemp("poweroffice")) as urls:
-        yield urls["poweroffice"]
-
-
-@pytest.fixture()
-def client(url):
-    httpx.post(f"{url}/_sandbox/reset").raise_for_status()
-    httpx.post(f"{url}/_sandbox/seed").raise_for_status()
-    client = PowerOfficeClient({
-        "base_url": f"{url}/v2",
-        "application_key": "sandbox-application-key",
-        "client_key": "sandbox-client-key",
-        "subscription_key": "sandbox-subscription-key",
-    })
-    yield client
-    client.close()
 
 
 def test_a_person_customer_is_created_found_and_updated(client):
@@ -76,11 +54,11 @@ def test_an_order_with_lines_is_created_and_its_lines_edited(client):
     assert len(order["SalesOrderLines"]) == 3 and all(l["SalesOrderId"] == order["Id"] for l in order["SalesOrderLines"])
     first, second, _third = order["SalesOrderLines"]
 
-    desired = [
-        {**first, "Quantity": 5},                                      # changed (matched by Id)
-        {"ProductCode": "SKU-1002", "SortOrder": 1, "Quantity": 1},    # unchanged (matched by product and place)
-        {"ProductCode": "SKU-1004", "Quantity": 10, "SortOrder": 3},   # new
-    ]                                                                  # SKU-1003 removed
+    desired = [  # as the core sends them: a linked line carries its PowerOffice Id
+        {**first, "Quantity": 5},                                                 # changed
+        {"Id": second["Id"], "ProductCode": "SKU-1002", "Quantity": 1},           # unchanged
+        {"ProductCode": "SKU-1004", "Quantity": 10},                              # new
+    ]                                                                             # SKU-1003 removed
     stored = client.update("sales_orders", order["Id"], {"PurchaseOrderReference": "PO-77", "SalesOrderLines": desired}, order)
     lines = {line["ProductCode"]: line for line in stored["SalesOrderLines"]}
     assert stored["PurchaseOrderReference"] == "PO-77"

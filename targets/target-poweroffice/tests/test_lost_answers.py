@@ -10,7 +10,6 @@ import pytest
 from talk.http import AuthFailed, UnknownOutcome, Unreachable
 from talk_sandbox.admin import SandboxAdmin
 from talk_sandbox.common.emulator import LOST_ANSWERS as LOST
-from talk_sandbox.processes import running
 
 from target_poweroffice.client import PowerOfficeClient
 
@@ -23,12 +22,6 @@ CREATES = {  # entity: (create path, a record carrying the global id as its refe
                                                   "ExternalImportReference": "talk-lost-1",
                                                   "SalesOrderLines": [{"ProductCode": "SKU-1001", "Quantity": 2}]}),
 }
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory):
-    with running(["poweroffice"], tmp_path_factory.mktemp("poweroffice")) as urls:
-        yield urls["poweroffice"]
 
 
 @pytest.fixture()
