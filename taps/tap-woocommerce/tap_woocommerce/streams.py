@@ -1,11 +1,15 @@
 """The streams: WooCommerce customers, products and orders (line items inside the order)."""
 from __future__ import annotations
 
+import typing as t
 from datetime import datetime, timezone
 
 from singer_sdk import typing as th
 
-from .client import WooCommerceStream
+from . import records
+from .client import WooCommerceStream, next_page, page_size
+
+PARENT = "_talk_parent"  # a variation row's variable product, from get_records to post_process
 
 S, DT, B, I, N = th.StringType, th.DateTimeType, th.BooleanType, th.IntegerType, th.NumberType
 
@@ -59,6 +63,15 @@ class ProductsStream(WooCommerceStream):
     """Products, read incrementally with `modified_after`. `price` is WooCommerce's current
     (computed, read-only) price; `regular_price` and `sale_price` are the ones a shop sets.
 
+    What a shop sells: simple products and the variations of variable products. A variable
+    product is not sold itself (an order line names one of its variations), so it is not a
+    record; each of its variations is one, of type `variation` with the parent's id, read from
+    /products/{id}/variations whenever the variable product shows up as changed. WooCommerce
+    saves the parent whenever one of its variations is saved (its deferred product sync), so a
+    changed variation always brings its parent into the `modified_after` read. A variation
+    record's date_modified_gmt is the later of its own and its parent's, so the bookmark passes
+    the parent that was read.
+
     Each product also carries `prices_include_tax`: the shop's setting "Prices entered with
     tax" (woocommerce_prices_include_tax), read once per run. A price alone does not say
     whether it includes VAT, and the mapper cannot ask the shop; an order carries the same
@@ -73,11 +86,31 @@ class ProductsStream(WooCommerceStream):
         th.Property("description", S), th.Property("short_description", S),
         th.Property("manage_stock", B), th.Property("stock_quantity", I), th.Property("stock_status", S),
         th.Property("tax_status", S), th.Property("tax_class", S),
+        th.Property("parent_id", I, description="A variation's variable product"),
         th.Property("prices_include_tax", B, description="The shop's setting: regular_price includes VAT"), META,
     ).to_dict()
 
+    def get_records(self, context) -> t.Iterable[dict]:
+        for row in super().get_records(context):
+            if row.get("type") == "variable":
+                yield from ({**variation, PARENT: row} for variation in self.variations_of(row["id"]))
+            else:
+                yield row
+
+    def variations_of(self, parent_id: int) -> t.Iterable[dict]:
+        """Every variation of one variable product, 100 a request."""
+        page = 1
+        while page:
+            prepared = self.build_prepared_request(
+                method="GET", url=f"{self.url_base}/products/{parent_id}/variations", headers=self.http_headers,
+                params={"page": page, "per_page": page_size(self.config), "orderby": "id", "order": "asc"})
+            response = self.request_decorator(self._request)(prepared, None)
+            yield from response.json() or []
+            page = next_page(response, page)
+
     def post_process(self, row: dict, context=None) -> dict | None:
-        record = super().post_process(row, context)
+        parent = row.pop(PARENT, None)
+        record = records.variation_record(row, parent) if parent else super().post_process(row, context)
         record["prices_include_tax"] = self.prices_include_tax()
         return record
 
@@ -106,6 +139,7 @@ class OrdersStream(WooCommerceStream):
           for name in ("total", "total_tax", "discount_total", "shipping_total")),
         th.Property("line_items", th.ArrayType(th.ObjectType(
             th.Property("id", I), th.Property("name", S), th.Property("product_id", I), th.Property("variation_id", I),
+            th.Property("sold_id", I, description="The variation sold, else the product (tap-woocommerce's)"),
             th.Property("quantity", N), th.Property("sku", S), th.Property("price", N),
             th.Property("subtotal", S), th.Property("total", S), th.Property("total_tax", S),
         ))),

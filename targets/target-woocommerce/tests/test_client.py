@@ -2,28 +2,7 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from talk.http import ApiError
-from talk_sandbox.harness import SECRETS
-from talk_sandbox.processes import running
-
-from target_woocommerce.client import WooCommerceClient
-
-
-@pytest.fixture(scope="module")
-def sandbox_url(tmp_path_factory):
-    with running(["woocommerce"], tmp_path_factory.mktemp("woocommerce-target")) as urls:
-        yield urls["woocommerce"]
-
-
-@pytest.fixture
-def client(sandbox_url):
-    httpx.post(f"{sandbox_url}/_sandbox/reset").raise_for_status()
-    httpx.delete(f"{sandbox_url}/_sandbox/log")
-    woo = WooCommerceClient({"base_url": sandbox_url, "consumer_key": SECRETS["woocommerce"][0],
-                             "consumer_secret": SECRETS["woocommerce"][1]})
-    yield woo
-    woo.close()
 
 
 def requests_to(sandbox_url: str, path_end: str) -> list[dict]:
@@ -68,8 +47,9 @@ def test_single_record_path_and_an_order_with_priced_lines(client):
                                      "billing": {"email": "gjest@example.no", "first_name": "Gina"},
                                      "line_items": [{"product_id": product["id"], "quantity": 2, "price": 350.0, "name": "Kanne"}]})
     assert order["line_items"][0]["price"] == 350.0 and order["total"] in ("700.00", "700.0")
+    line_id = order["line_items"][0]["id"]
     changed = client.update("orders", str(order["id"]), {"line_items": [
-        {"product_id": product["id"], "quantity": 3, "price": 350.0, "name": "Kanne"}]}, order)
+        {"id": line_id, "sold_id": product["id"], "quantity": 3, "price": 350.0, "name": "Kanne"}]}, order)
     assert [(line["quantity"], line["id"]) for line in changed["line_items"]] == [(3, order["line_items"][0]["id"])]
     assert client.fetch("products", "999999") is None
     assert client.fetch("guest_customers", "gjest@example.no") is None  # guests have no record of their own
