@@ -25,6 +25,10 @@ SECRETS = {
     "shopify": ["shpat_sandbox_token"],
     "woocommerce": ["ck_sandbox_consumer_key_0123456789abcdef", "cs_sandbox_consumer_secret_0123456789abcdef"],
     "customwebshop": ["cws_sandbox_api_key_0123456789"],
+    # Client secret (ApplicationToken, SO-AppToken), system user token, refresh token; the demo
+    # app's RSA private key is talk_sandbox/superoffice/demo_app_key.pem (sandbox only).
+    "superoffice": ["sandbox-superoffice-client-secret-0123456789", "TalkSandbox-sandbox-system-user-token-0123456789",
+                    "sandbox-superoffice-refresh-token-0123456789"],
 }
 
 

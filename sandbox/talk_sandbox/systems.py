@@ -10,7 +10,10 @@ SYSTEMS: dict[str, dict] = {
     "shopify": {"port": 8702, "emulator": "talk_sandbox.shopify.app:ShopifyEmulator", "title": "Shopify", "api_path": ""},
     "woocommerce": {"port": 8703, "emulator": "talk_sandbox.woocommerce.app:WooCommerceEmulator",
                     "title": "WooCommerce", "api_path": ""},
-    # Planned: superoffice 8704.
+    # The environment's root (as https://sod.superoffice.com): sign-in and /api/state live there,
+    # the tenant's API under /{ContextId}/api/v1 (context Cust12345).
+    "superoffice": {"port": 8704, "emulator": "talk_sandbox.superoffice.app:SuperOfficeEmulator",
+                    "title": "SuperOffice", "api_path": ""},
     "customwebshop": {"port": 8705, "emulator": "talk_sandbox.customwebshop.app:CustomWebshopEmulator",
                       "title": "Custom Webshop", "api_path": "/api/v1"},
 }
