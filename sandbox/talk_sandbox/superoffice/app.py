@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..common.emulator import Emulator
 from ..common.ratelimit import RequestsPerSecond
-from . import archives, patch, seed
+from . import archives, patch, quote_agent, seed
 from .auth import Auth
 from .entities import KINDS, SALE, Kind
 from .errors import SoError, bad_request
@@ -103,6 +103,7 @@ class SuperOfficeEmulator(Emulator):
         self.login_routes(app)
         router = APIRouter(dependencies=[Depends(self.guard)])
         self.archive_routes(router)
+        quote_agent.add_routes(router, self.quotes, self.records)
         for kind in KINDS.values():
             self.entity_routes(router, kind)
         app.include_router(router, prefix=API)

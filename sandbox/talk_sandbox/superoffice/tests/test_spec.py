@@ -38,3 +38,29 @@ def test_entities_match_the_spec(api, checker):
     valid(checker, "get", "/Product", api.get("/Product"))
     valid(checker, "delete", "/Person/{id}", api.delete("/Person/5"), 204)
     valid(checker, "get", "/Archive/{archiveProviderName}", api.get("/Archive/QuoteLine"))
+
+
+def test_quote_agent_answers_match_the_spec(api, checker):
+    def call(method: str, body: dict, status: int = 200):
+        return valid(checker, "post", f"/Agents/Quote/{method}", api.post(f"/Agents/Quote/{method}", json=body), status)
+
+    entity = call("GetQuoteEntityFromSaleId", {"SaleId": 2})
+    version = entity["QuoteVersions"][0]
+    call("GetQuoteVersion", {"QuoteVersionId": version["QuoteVersionId"]})
+    alternatives = call("GetQuoteAlternatives", {"QuoteVersionId": version["QuoteVersionId"]})
+    alternative_id = alternatives[0]["QuoteAlternativeId"]
+    lines = call("GetQuoteLines", {"QuoteAlternativeId": alternative_id})
+    call("GetQuoteLine", {"QuoteLineId": lines[0]["QuoteLineId"]})
+    call("GetQuote", {"QuoteId": entity["QuoteId"]})
+    sale = api.post("/Sale", json={"Heading": "Spec", "Contact": {"ContactId": 1}}).json()
+    created = call("CreateAndSaveQuote", {"SaleId": sale["SaleId"], "FirstAlternativeName": "A"})
+    new_version = created["QuoteVersions"][0]
+    new_alternative = new_version["QuoteAlternatives"][0]
+    draft = call("CreateQuoteLine", {"QuoteAlternativeId": new_alternative["QuoteAlternativeId"], "ERPProductKey": "SKU-1001"})
+    saved = call("SaveQuoteLine", {"QuoteLine": draft})
+    call("SaveQuoteAlternative", {**new_alternative, "DiscountPercent": 5})
+    call("CreateQuoteAlternative", {"QuoteVersionId": new_version["QuoteVersionId"], "QuoteAlternativeName": "B"})
+    call("SaveQuoteVersion", {"QuoteVersion": new_version})
+    call("SaveQuote", {"Quote": {"QuoteId": created["QuoteId"], "PoNumber": "PO-1"}})
+    call("PlaceOrder", {"QuoteAlternativeId": new_alternative["QuoteAlternativeId"], "MarkSaleAsSold": True})
+    call("DeleteQuoteLine", {"QuoteLineId": saved["QuoteLineId"]}, 204)
