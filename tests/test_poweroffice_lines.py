@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
 from harness import Talk
 from systems import client
 from test_customwebshop_flows import POWEROFFICE, load_first_contact
@@ -30,11 +28,6 @@ def webshop_lines(talk: Talk) -> list[dict]:
     return next(o for o in talk.records("customwebshop", "orders") if o["id"] == ORDER)["lines"]
 
 
-# Until talk.mapping compares order lines without calling the line_id transform with no links
-# (EntityMapping._normal: "line_id" belongs with the id-like transforms it leaves as strings),
-# every target rejects an order update with lines ("'NoneType' object has no attribute
-# 'line_id'"). Run by hand with that one-word fix, this test passes.
-@pytest.mark.xfail(reason="core: EntityMapping._normal calls line_id_in without links", strict=False)
 def test_a_line_quantity_edited_in_poweroffice_reaches_the_webshop_line_in_place(talk: Talk):
     load_first_contact(talk, POWEROFFICE)
     talk.run_job(JOB)

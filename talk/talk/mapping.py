@@ -279,7 +279,7 @@ class EntityMapping:
     def _normal(self, rule: Rule, value: Any, links: Links | None) -> Any:
         """A native value in comparable form: ids and tags as strings (their transforms look
         things up rather than normalise), everything else through its inbound transform."""
-        if rule.transform in ("link", "constant", "kind_tag"):
+        if rule.transform in ("link", "line_id", "constant", "kind_tag"):
             if isinstance(value, list):
                 return sorted(map(str, value))
             return None if value is None else str(value)
