@@ -14,12 +14,13 @@ from fastapi.responses import JSONResponse, Response
 
 from ..common.emulator import Emulator
 from ..common.ratelimit import RequestsPerSecond
-from . import archives, patch, quote_agent, seed
+from . import archives, patch, quote_agent, seed, webhooks
 from .auth import Auth
 from .entities import KINDS, SALE, Kind
 from .errors import SoError, bad_request
 from .quotes import Quotes
 from .records import Records, check_unmodified
+from .webhooks import Webhooks
 
 API = "/{context}/api/v1"
 
@@ -43,6 +44,11 @@ class SuperOfficeEmulator(Emulator):
         "requests_per_second": 0,
         # SuperOffice's answers carry "odata.nextLink": null; true makes the emulator fill it in.
         "odata_next_link": False,
+        # Webhook deliveries: tries per event, the first pause between them (doubling), and how
+        # many failures in a row stop a webhook (State TooManyErrors). SuperOffice's are unpublished.
+        "webhook_attempts": 3,
+        "webhook_retry_delay_ms": 200,
+        "webhook_max_consecutive_errors": 10,
     }
 
     def __init__(self, directory=None, settings=None):
@@ -50,14 +56,15 @@ class SuperOfficeEmulator(Emulator):
         self.auth = Auth(self.settings)
         self.records = Records(self.store, self.on_event)
         self.quotes = Quotes(self.store)
+        self.webhooks = Webhooks(self.store, self.settings)
         self.limiter = RequestsPerSecond(0)
 
     def apply_settings(self) -> None:
-        self.auth.settings = self.settings
+        self.auth.settings = self.webhooks.settings = self.settings
         self.limiter = RequestsPerSecond(float(self.settings.get("requests_per_second") or 0))
 
     def on_event(self, event: str, entity: str, id: int, changes: list[str]) -> None:
-        """A change webhooks may want to hear about (nothing listens yet)."""
+        self.webhooks.signal(event, entity, id, changes)
 
     # -- admin hooks ------------------------------------------------------------------------
     seed_module = seed
@@ -104,6 +111,7 @@ class SuperOfficeEmulator(Emulator):
         router = APIRouter(dependencies=[Depends(self.guard)])
         self.archive_routes(router)
         quote_agent.add_routes(router, self.quotes, self.records)
+        self.webhook_routes(router)
         for kind in KINDS.values():
             self.entity_routes(router, kind)
         app.include_router(router, prefix=API)
@@ -144,6 +152,39 @@ class SuperOfficeEmulator(Emulator):
     def archive_answer(self, source: archives.Provider, request: Request, path: str) -> dict:
         return archives.answer(source, self.store, dict(request.query_params), self.api_base(request), path,
                                bool(self.settings.get("odata_next_link")))
+
+    def webhook_routes(self, router: APIRouter) -> None:
+        def shown(request: Request, webhook: dict) -> dict:
+            api = self.api_base(request)
+            return {**self.webhooks.public(webhook), "_Links": {"Self": f"{api}/Webhook/{webhook['WebhookId']}"}}
+
+        async def body_of(request: Request) -> dict:
+            try:
+                return await request.json()
+            except ValueError:
+                raise bad_request("The body is not a JSON Webhook.") from None
+
+        # Plain functions: FastAPI runs them on its thread pool, so the registration's test
+        # call to the target never holds up the event loop.
+        router.add_api_route("/Webhook/default", lambda: webhooks.blank(), methods=["GET"])
+        router.add_api_route("/Webhook", lambda: [self.webhooks.public(w) for w in self.webhooks.all()], methods=["GET"])
+
+        @router.post("/Webhook")
+        def register(request: Request, body: dict = Depends(body_of)) -> dict:
+            return shown(request, self.webhooks.save(body))
+
+        @router.get("/Webhook/{id}")
+        def read(id: int, request: Request) -> dict:
+            return shown(request, self.webhooks.get(id))
+
+        @router.put("/Webhook/{id}")
+        def change(id: int, request: Request, body: dict = Depends(body_of)) -> dict:
+            return shown(request, self.webhooks.save(body, id))
+
+        @router.delete("/Webhook/{id}")
+        def delete(id: int) -> Response:
+            self.webhooks.delete(id)
+            return Response(status_code=204)
 
     def entity_routes(self, router: APIRouter, kind: Kind) -> None:
         name = kind.name

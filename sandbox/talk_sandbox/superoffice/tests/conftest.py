@@ -2,7 +2,10 @@
 per test, signed in with the system-user flow (the sandbox's demo key and credentials)."""
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -56,3 +59,47 @@ def agent(api: httpx.Client, method: str, body: dict | None = None, **params) ->
 def ok(response: httpx.Response, status: int = 200):
     assert response.status_code == status, response.text
     return response.json() if response.content else None
+
+
+class Receiver:
+    """A webhook target on loopback: records each POST (headers, raw body) and answers with
+    `status` after `delay` seconds (the first `test` call of a registration is always 200)."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+        self.status, self.delay = 200, 0.0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.calls.append({"headers": dict(self.headers), "body": body})
+                is_test = self.headers.get("X-Hook-Test") == "true"
+                time.sleep(0 if is_test else receiver.delay)
+                self.send_response(200 if is_test else receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/superoffice/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def events(self, name: str) -> list[dict]:
+        return [call for call in self.calls if call["headers"].get("X-SuperOffice-Event") == name]
+
+    def wait_for(self, name: str, count: int = 1, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.events(name)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.events(name)
+
+
+@pytest.fixture
+def receiver():
+    target = Receiver()
+    yield target
+    target.server.shutdown()
+    target.server.server_close()

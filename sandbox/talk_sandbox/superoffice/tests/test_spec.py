@@ -64,3 +64,14 @@ def test_quote_agent_answers_match_the_spec(api, checker):
     call("SaveQuote", {"Quote": {"QuoteId": created["QuoteId"], "PoNumber": "PO-1"}})
     call("PlaceOrder", {"QuoteAlternativeId": new_alternative["QuoteAlternativeId"], "MarkSaleAsSold": True})
     call("DeleteQuoteLine", {"QuoteLineId": saved["QuoteLineId"]}, 204)
+
+
+def test_webhook_answers_match_the_spec(api, checker, receiver):
+    valid(checker, "get", "/Webhook/default", api.get("/Webhook/default"))
+    webhook = valid(checker, "post", "/Webhook", api.post("/Webhook", json={
+        "Name": "Spec", "Events": ["contact.changed"], "TargetUrl": receiver.url, "Secret": "s", "State": "Active",
+        "Type": "webhook"}))
+    valid(checker, "get", "/Webhook/{id}", api.get(f"/Webhook/{webhook['WebhookId']}"))
+    valid(checker, "put", "/Webhook/{id}", api.put(f"/Webhook/{webhook['WebhookId']}", json={"State": "Stopped"}))
+    valid(checker, "get", "/Webhook", api.get("/Webhook"))
+    valid(checker, "delete", "/Webhook/{id}", api.delete(f"/Webhook/{webhook['WebhookId']}"), 204)
