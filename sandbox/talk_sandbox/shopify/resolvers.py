@@ -181,6 +181,7 @@ _field("Customer", "verifiedEmail", lambda d, info: bool(d.get("verifiedEmail", 
 _field("Customer", "taxExempt", lambda d, info: bool(d.get("taxExempt", False)))
 _field("Product", "description", lambda d, info: __import__("re").sub(r"<[^>]+>", "", d.get("descriptionHtml") or ""))
 _field("Product", "totalInventory", lambda d, info: sum(v.get("inventoryQuantity") or 0 for v in d.get("variants", [])))
+_field("Product", "variantsCount", lambda d, info: {"count": len(d.get("variants", [])), "precision": "EXACT"})
 _field("Product", "variants", lambda d, info, sortKey=None, **args: paginate(d.get("variants", []), _sort(sortKey or "POSITION"), args))
 _field("ProductVariant", "product", lambda d, info: info.context.get("products", gid_number(d["productId"])))
 _field("ProductVariant", "displayName", lambda d, info: d.get("title"))

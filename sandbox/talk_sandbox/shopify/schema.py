@@ -132,6 +132,7 @@ type Product implements Node {
   status: ProductStatus!
   tags: [String!]!
   totalInventory: Int!
+  variantsCount: Count
   createdAt: DateTime!
   updatedAt: DateTime!
   options(first: Int): [ProductOption!]!
