@@ -65,7 +65,7 @@ def test_two_jobs_into_shopify_at_once_create_each_shared_sku_once(talk: Talk, d
 
         shop = client(talk, "shopify")
         try:
-            per_sku = Counter(p["variants"][0]["sku"] for p in shop.index("products"))
+            per_sku = Counter(v["sku"] for v in shop.index("product_variants"))
         finally:
             shop.close()
         doubled = {sku: n for sku, n in per_sku.items() if sku in skus and n != 1}

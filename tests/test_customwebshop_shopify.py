@@ -15,7 +15,7 @@ def test_first_sync_creates_every_webshop_record_once_and_links_the_existing_one
     talk.run(*SHOPIFY.forward)
     shopify = client(talk, "shopify")
     customers = {c["email"]: c for c in shopify.index("customers")}
-    products = {p["variants"][0]["sku"]: p for p in shopify.index("products")}
+    products = {v["sku"]: v for v in shopify.index("product_variants")}
     orders = list(shopify.index("orders"))
     shopify.close()
 
@@ -32,8 +32,8 @@ def test_first_sync_creates_every_webshop_record_once_and_links_the_existing_one
 
     assert set(products) == {"SKU-1001", "CWS-2002"}
     cup = products["SKU-1001"]
-    assert cup["title"] == "Kaffekopp keramikk"  # the webshop's name replaced Shopify's on first contact
-    assert (cup["variants"][0]["price"], cup["variants"][0]["barcode"], cup["variants"][0]["inventoryQuantity"]) == (
+    assert cup["product"]["title"] == "Kaffekopp keramikk"  # the webshop's name replaced Shopify's on first contact
+    assert (cup["price"], cup["barcode"], cup["inventoryQuantity"]) == (
         "159.20", "7070000000011", 30)
     assert cup["metafields"]["talk"]["price_excl_vat"] == "159.20"
 
@@ -44,4 +44,4 @@ def test_first_sync_creates_every_webshop_record_once_and_links_the_existing_one
 
     store = talk.store
     assert store.global_id("customwebshop", "customers", "cus_ola") == store.global_id("shopify", "customers", ola["id"])
-    assert store.global_id("customwebshop", "products", "prd_cup") == store.global_id("shopify", "products", cup["id"])
+    assert store.global_id("customwebshop", "products", "prd_cup") == store.global_id("shopify", "product_variants", cup["id"])

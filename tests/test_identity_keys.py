@@ -13,12 +13,14 @@ def test_a_product_edited_in_shopify_keeps_its_variant_link_and_a_new_order_for_
     talk.run_job("poweroffice-shopify")
     store = talk.store
     beans = store.global_id("poweroffice", "products", "202")
-    variant = store.link_for("shopify", "product", beans).extra["variant_id"]
-    assert variant
+    link = store.link_for("shopify", "product", beans)  # the product's variant, and the product beside it
+    variant, product = link.native_id, link.extra["product_id"]
+    assert variant.startswith("gid://shopify/ProductVariant/") and product.startswith("gid://shopify/Product/")
 
     edit(talk, "shopify", "product", beans, name="Kaffebønner lysbrent 500 g")
     talk.run_job("poweroffice-shopify")  # the reverse pipeline carries the title to PowerOffice
-    assert talk.store.link_for("shopify", "product", beans).extra["variant_id"] == variant
+    link = talk.store.link_for("shopify", "product", beans)
+    assert (link.native_id, link.extra["product_id"]) == (variant, product)
     assert next(p for p in talk.records("poweroffice", "products") if p["Id"] == 202)["Name"] == "Kaffebønner lysbrent 500 g"
 
     talk.load("poweroffice", "sales_orders", [{

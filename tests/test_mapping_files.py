@@ -73,9 +73,9 @@ def test_prices_are_money_with_two_decimals_both_ways():
     po = mapping.load("poweroffice").entities["products"]
     talk = po.to_talk({"Id": 1, "Code": "A", "UnitPrice": 149}, FakeLinks())
     assert talk["price"] == "149.00"
-    shopify = mapping.load("shopify").entities["products"]
+    shopify = mapping.load("shopify").entities["product_variants"]
     native = shopify.to_native(talk, FakeLinks())
-    assert native["variants.0.price"] == "149.00"
+    assert native["price"] == "149.00"
     assert native["metafields.talk.price_excl_vat"] == "149.00"
     assert po.to_native(talk, FakeLinks())["UnitPrice"] == 149.0
 
@@ -181,8 +181,8 @@ def test_phone_numbers_compare_by_their_digits():
 
 
 def test_a_record_whose_copies_of_a_value_disagree_is_marked_stale():
-    shopify = mapping.load("shopify").entities["products"]
-    edited = {"id": "p", "title": "Kopp", "variants": [{"sku": "A", "price": "199.00"}],
+    shopify = mapping.load("shopify").entities["product_variants"]
+    edited = {"id": "v", "fullTitle": "Kopp", "sku": "A", "price": "199.00",
               "metafields": {"talk": {"price_excl_vat": "189.00"}}}
     talk = shopify.to_talk(edited, FakeLinks())
     assert talk["price"] == "199.00"  # the price the shop keeper edited wins

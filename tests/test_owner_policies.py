@@ -73,8 +73,8 @@ def test_a_value_the_destination_would_refuse_is_rejected_before_any_request(tal
         {"Id": 603, "Code": "OK-1", "Name": "Helt fin", "UnitPrice": 5.0}])
     talk.run(*FORWARD)
     reasons = {r["source_id"]: r["reason"] for r in talk.store.queue.entries(destination="shopify")}
-    assert reasons["601"] == "name (shopify title): 306 characters; shopify takes at most 255"
-    assert reasons["602"] == "price (shopify variants.0.price): -5.00; shopify takes at least 0"
+    assert reasons["601"] == "name (shopify fullTitle): 306 characters; shopify takes at most 255"
+    assert reasons["602"] == "price (shopify price): -5.00; shopify takes at least 0"
     assert "603" not in reasons
     product_writes = [e for e in talk.writes("shopify") if "productSet" in json.dumps(e)]
     assert len(product_writes) == 1, "only the good product was sent"

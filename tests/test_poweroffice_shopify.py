@@ -37,10 +37,6 @@ def shopify_records(talk: Talk, entity: str) -> list[dict]:
         client.close()
 
 
-def variant_sku(product):
-    return (product.get("variants") or [{}])[0].get("sku")
-
-
 @pytest.fixture
 def first_contact(talk: Talk):
     talk.load_fixture("poweroffice-shopify/first-contact.json")
@@ -65,15 +61,15 @@ def test_first_sync_creates_every_poweroffice_record_once_and_links_the_existing
     assert "organisation" in org["tags"]
     assert org["defaultAddress"]["company"] == "Fjordkaffe AS"
 
-    products = shopify_records(talk, "products")
-    skus = Counter(variant_sku(p) for p in products)
+    variants = shopify_records(talk, "product_variants")
+    skus = Counter(v["sku"] for v in variants)
     assert skus["SKU-1001"] == 1 and skus["SKU-1002"] == 1
-    cup = next(p for p in products if variant_sku(p) == "SKU-1001")
-    assert cup["title"] == "Kaffekopp keramikk"  # the PowerOffice name replaced Shopify's on first contact
-    beans = next(p for p in products if variant_sku(p) == "SKU-1002")
-    assert beans["variants"][0]["price"] in ("189.00", "189.0")
+    cup = next(v for v in variants if v["sku"] == "SKU-1001")
+    assert cup["product"]["title"] == "Kaffekopp keramikk"  # the PowerOffice name replaced Shopify's on first contact
+    beans = next(v for v in variants if v["sku"] == "SKU-1002")
+    assert beans["price"] in ("189.00", "189.0")
     # The ERP's available stock: 300 on hand, 1 reserved by the confirmed order PO-4711.
-    assert beans["variants"][0]["inventoryQuantity"] == 299
+    assert beans["inventoryQuantity"] == 299
 
     orders = shopify_records(talk, "orders")
     assert len(orders) == 2
@@ -85,7 +81,7 @@ def test_first_sync_creates_every_poweroffice_record_once_and_links_the_existing
     ola_global = store.global_id("poweroffice", "customers", "101")
     assert ola_global and store.global_id("shopify", "customers", ola["id"]) == ola_global
     cup_global = store.global_id("poweroffice", "products", "201")
-    assert store.global_id("shopify", "products", cup["id"]) == cup_global
+    assert store.global_id("shopify", "product_variants", cup["id"]) == cup_global
 
 
 def test_running_the_job_again_writes_nothing(first_contact: Talk):
@@ -154,8 +150,7 @@ def test_a_killed_run_run_again_leaves_no_duplicates_and_nothing_missing(first_c
 
     customers = shopify_records(talk, "customers")
     assert sorted(Counter(c["email"] for c in customers).values()) == [1, 1, 1, 1, 1]
-    products = shopify_records(talk, "products")
-    assert sorted(variant_sku(p) for p in products) == ["SKU-1001", "SKU-1002"]
+    assert sorted(v["sku"] for v in shopify_records(talk, "product_variants")) == ["SKU-1001", "SKU-1002"]
     assert len(shopify_records(talk, "orders")) == 2
 
 
@@ -173,7 +168,7 @@ def test_rejected_records_are_reported_with_ids_and_reasons_and_the_rest_syncs(t
     assert ("products", "402") in reasons and "Title" in reasons[("products", "402")]
     emails = {c.get("email") for c in shopify_records(talk, "customers")}
     assert "good.customer@example.no" in emails
-    skus = {variant_sku(p) for p in shopify_records(talk, "products")}
+    skus = {v["sku"] for v in shopify_records(talk, "product_variants")}
     assert "GOOD-1" in skus and "BAD-TITLE" not in skus
 
 
@@ -209,15 +204,15 @@ def test_a_price_edited_in_shopify_reaches_poweroffice_and_is_not_overwritten(fi
     talk = first_contact
     talk.run_job()
     shopify = shopify_client(talk)
-    beans = next(p for p in shopify_records(talk, "products") if variant_sku(p) == "SKU-1002")
-    shopify.update("products", beans["id"], {"variants.0.price": "199.00"}, beans)
+    beans = next(v for v in shopify_records(talk, "product_variants") if v["sku"] == "SKU-1002")
+    shopify.update("product_variants", beans["id"], {"price": "199.00"}, beans)
 
     talk.run_job()
 
     assert po_client(talk).fetch("products", "202")["UnitPrice"] == 199.0
     talk.run_job()  # the next run sets our price metafield, which the hand edit left behind
-    beans = next(p for p in shopify_records(talk, "products") if variant_sku(p) == "SKU-1002")
-    assert beans["variants"][0]["price"] in ("199.00", "199.0")
+    beans = next(v for v in shopify_records(talk, "product_variants") if v["sku"] == "SKU-1002")
+    assert beans["price"] in ("199.00", "199.0")
     assert beans["metafields"]["talk"]["price_excl_vat"] in ("199.00", "199.0")
 
 

@@ -35,7 +35,7 @@ def test_a_shop_sale_and_an_erp_receipt_end_with_the_right_stock_everywhere(talk
     assert linked(talk, "shopify", "product", grinder)["stock"] == 10
 
     # The shop sells 2 (10 -> 8) while the ERP receives 5 (10 -> 15 on hand).
-    variant = store.link_for("shopify", "product", grinder).extra["variant_id"]
+    variant = store.link_for("shopify", "product", grinder).native_id  # the product is its variant
     shop_sale(talk, variant, store.link_for("shopify", "customer", store.global_id("poweroffice", "customers", "750")).native_id, 2)
     assert linked(talk, "shopify", "product", grinder)["stock"] == 8
     edit_native(talk, "poweroffice", "products", 701, StockOnHand=15)

@@ -83,12 +83,12 @@ def test_shopify_creates_answered_503_or_after_the_timeout_land_once_and_are_lin
 
     def checks():
         customers = read_all("shopify", talk, "customers")
-        products = read_all("shopify", talk, "products")
+        products = read_all("shopify", talk, "product_variants")
         orders = read_all("shopify", talk, "orders")
         assert len(customers) == 5 and len(products) == 2 and len(orders) == 2  # nothing missing either
         return [
             audit(talk, "shopify", "customers", [c for c in customers if shopify_reference(c)], lambda c: c["email"], shopify_reference),
-            audit(talk, "shopify", "products", products, lambda p: p["variants"][0]["sku"], shopify_reference),
+            audit(talk, "shopify", "product_variants", products, lambda v: v["sku"], shopify_reference),
             audit(talk, "shopify", "orders", orders, shopify_reference, shopify_reference),
         ]
 

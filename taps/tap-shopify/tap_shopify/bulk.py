@@ -113,8 +113,7 @@ def bulk_selection(entity: str, namespaces: list[str]) -> str:
         )
     if entity == "products":
         return (
-            "id title handle descriptionHtml vendor productType status tags createdAt updatedAt "
-            f"variants {{ edges {{ node {{ {records.VARIANT} }} }} }} " + _metafields(namespaces)
+            f"{records.PRODUCT} variants {{ edges {{ node {{ {records.VARIANT} }} }} }} " + _metafields(namespaces)
         )
     if entity == "orders":
         return (

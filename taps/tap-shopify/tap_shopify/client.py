@@ -170,6 +170,10 @@ class ShopifyStream(TalkStream, GraphQLStream):
         yield from ((response.json().get("data") or {}).get(self.entity) or {}).get("nodes") or []
 
     def post_process(self, row: dict, context=None) -> dict | None:
+        return self.complete(row)
+
+    def complete(self, row: dict) -> dict:
+        """A node as its record, with the rest of a long nested connection (variants, line items) fetched."""
         cursor = records.more_pages(self.entity, row)
         while cursor:
             page = self._graphql(records.nested_page_query(self.entity), {"id": row["id"], "after": cursor})

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# Nested page sizes: most orders have a few lines, so a small first page of line items lets
-# a cost-limited page carry more orders (the rest of a long order is fetched after).
-NESTED_PAGE = {"addresses": 10, "variants": 25, "lineItems": 5, "metafields": 10}
+# Nested page sizes: most orders have a few lines and most products a few variants, so a small
+# first page of them lets a cost-limited page carry more orders and products (the rest of a
+# long one is fetched after).
+NESTED_PAGE = {"addresses": 10, "variants": 10, "lineItems": 5, "metafields": 10}
 
 ADDRESS = "address1 address2 city zip countryCodeV2 province phone company firstName lastName"
 MONEY = "shopMoney { amount currencyCode }"
@@ -32,14 +33,32 @@ def customer_selection(namespaces: list[str]) -> str:
     )
 
 
-VARIANT = "id title sku price barcode inventoryQuantity taxable"
+VARIANT_FIELDS = "id title sku price barcode inventoryQuantity taxable position createdAt updatedAt"
+# Talk's own metafields of a variant, each read by key: a variant's metafields connection would
+# be a third level of nested connections, which a bulk query may not have (products > variants
+# > metafields), and costs far more per page than three single fields.
+VARIANT_METAFIELDS = ("talk.global_id", "talk.price_excl_vat", "talk.vat_rate")
+VARIANT = (
+    f"{VARIANT_FIELDS} selectedOptions {{ name value }} inventoryItem {{ id }} "
+    + " ".join(f'variant_metafield_{n}: metafield(namespace: "{key.split(".")[0]}", key: "{key.split(".")[1]}") '
+               "{ namespace key value }" for n, key in enumerate(VARIANT_METAFIELDS))
+)
+PRODUCT = "id title handle descriptionHtml vendor productType status tags createdAt updatedAt variantsCount { count }"
 
 
 def product_selection(namespaces: list[str]) -> str:
     return (
-        "id title handle descriptionHtml vendor productType status tags createdAt updatedAt "
+        f"{PRODUCT} "
         f"variants(first: {NESTED_PAGE['variants']}) {{ nodes {{ {VARIANT} }} pageInfo {{ hasNextPage endCursor }} }} "
         + metafield_selection(namespaces)
+    )
+
+
+def variant_node_query(namespaces: list[str]) -> str:
+    """One variant with the product fields its record carries (target-shopify's fetch)."""
+    return (
+        f"query TalkProductVariant($id: ID!) {{ productVariant(id: $id) {{ {VARIANT} "
+        f"product {{ {PRODUCT} {metafield_selection(namespaces)} }} }} }}"
     )
 
 
@@ -129,19 +148,86 @@ def customer_record(node: dict) -> dict:
     }
 
 
+def _keyed_metafields(node: dict) -> dict:
+    """The metafields read one by key (VARIANT_METAFIELDS) as {namespace: {key: value}}."""
+    out: dict[str, dict[str, str]] = {}
+    for name in sorted(k for k in node if k.startswith("variant_metafield_")):
+        field = node[name]
+        if field and field.get("value") is not None:
+            out.setdefault(field["namespace"], {})[field["key"]] = field["value"]
+    return out
+
+
 def variant_record(node: dict) -> dict:
-    return {k: node.get(k) for k in VARIANT.split()}
+    return {
+        **{k: node.get(k) for k in VARIANT_FIELDS.split()},
+        "selectedOptions": [{"name": o.get("name"), "value": o.get("value")} for o in node.get("selectedOptions") or []],
+        "inventoryItem": {"id": (node.get("inventoryItem") or {}).get("id")} if node.get("inventoryItem") else None,
+        "metafields": _keyed_metafields(node),
+    }
 
 
 def product_record(node: dict) -> dict:
+    variants = [variant_record(v) for v in _nodes(node.get("variants"))]
     return {
         **{k: node.get(k) for k in ("id", "title", "handle", "descriptionHtml", "vendor", "productType", "status")},
         "tags": list(node.get("tags") or []),
         "createdAt": node.get("createdAt"),
         "updatedAt": node.get("updatedAt"),
-        "variants": [variant_record(v) for v in _nodes(node.get("variants"))],
+        "variantsCount": ((node.get("variantsCount") or {}).get("count")) or len(variants),
+        "variants": variants,
         "metafields": _metafields(node),
     }
+
+
+# A variant's own fields in a product_variants record; the rest of the record is its product's.
+SHARED_PRODUCT_FIELDS = ("id", "title", "handle", "status", "vendor", "productType", "tags", "updatedAt", "variantsCount")
+
+
+def full_title(product_title: str | None, variant_title: str | None, variants_count: int) -> str | None:
+    """The name of one sellable item: the product's title, and for a product with several
+    variants its variant's title after it ("T-skjorte / S / Black"): each of them is a product
+    of its own elsewhere (one SKU each), and they must not all be called alike."""
+    if variants_count > 1 and variant_title:
+        return f"{product_title} / {variant_title}"
+    return product_title
+
+
+def variant_records(product: dict) -> list[dict]:
+    """A product record (product_record) as one record per variant: the `product_variants`
+    stream. Each carries what it needs of its product (`product`); its `updatedAt` is the
+    later of the two (a product's title is part of every variant's name), and
+    `productUpdatedAt` the product's, by which the products connection is read.
+
+    Talk's metafields live on the variant. A product with one variant also lends the variant
+    its product's Talk metafields where the variant has none: Talk kept them on the product
+    before it mapped variants."""
+    count = product.get("variantsCount") or len(product.get("variants") or [])
+    shared = {k: product.get(k) for k in SHARED_PRODUCT_FIELDS}
+    out = []
+    for variant in product.get("variants") or []:
+        metafields = {ns: dict(keys) for ns, keys in (variant.get("metafields") or {}).items()}
+        if count == 1:
+            for ns, keys in (product.get("metafields") or {}).items():
+                for key, value in keys.items():
+                    metafields.setdefault(ns, {}).setdefault(key, value)
+        out.append({
+            **variant,
+            "productId": product.get("id"),
+            "fullTitle": full_title(product.get("title"), variant.get("title"), count),
+            "updatedAt": max(filter(None, (variant.get("updatedAt"), product.get("updatedAt"))), default=None),
+            "productUpdatedAt": product.get("updatedAt"),
+            "product": shared,
+            "metafields": metafields,
+        })
+    return out
+
+
+def variant_from_node(node: dict) -> dict:
+    """A `productVariant(id)` answer (variant_node_query) as its product_variants record."""
+    product = product_record({**(node.get("product") or {}), "variants": {"nodes": []}})
+    own = {k: v for k, v in node.items() if k != "product"}
+    return next(r for r in variant_records({**product, "variants": [variant_record(own)]}))
 
 
 def line_item_record(node: dict) -> dict:

@@ -1,4 +1,4 @@
-"""tap-shopify: customers, products and orders from the Shopify Admin GraphQL API."""
+"""tap-shopify: customers, product variants and orders from the Shopify Admin GraphQL API."""
 from __future__ import annotations
 
 from singer_sdk import typing as th
@@ -40,7 +40,7 @@ class TapShopify(TalkTap):
         th.Property("user_agent", th.StringType, description="User-Agent header sent with every request"),
     ).to_dict()
 
-    stream_order = tuple(stream.name for stream in STREAMS)  # customers, products, orders
+    stream_order = tuple(stream.name for stream in STREAMS)  # customers, product_variants, orders
 
     def discover_streams(self):
         return [stream(tap=self) for stream in STREAMS]

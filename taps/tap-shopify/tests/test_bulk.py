@@ -71,12 +71,16 @@ def test_bulk_read_equals_the_paged_read(sandbox):
     log = sandbox.log()
     counts = by_root(log)
 
-    for stream in ("customers", "products", "orders"):
+    for stream in ("customers", "product_variants", "orders"):
         assert bulked[stream] == paged[stream], stream  # same records, same values, same order
     assert json.dumps(bulked, sort_keys=False) == json.dumps(paged, sort_keys=False)  # even the key order
     assert bulk_state == paged_state
-    many = next(p for p in bulked["products"] if p["title"] == "Mange varianter")
-    assert len(many["variants"]) == 30 and many["metafields"] == {"talk": {"global_id": "p-many"}}
+    many = [v for v in bulked["product_variants"] if v["product"]["title"] == "Mange varianter"]
+    # one record per variant, each with its product's fields; 30 variants: the product's own
+    # Talk metafields are not lent to any of them
+    assert [v["sku"] for v in many] == [f"MANY-{n}" for n in range(30)]
+    assert many[29]["fullTitle"] == "Mange varianter / S29" and many[29]["selectedOptions"] == [{"name": "Str", "value": "S29"}]
+    assert all(v["metafields"] == {} and v["product"]["variantsCount"] == 30 for v in many)
     assert len(next(o for o in bulked["orders"] if o["email"] == "mange@example.no")["lineItems"]) == 12
     assert any(c["metafields"] == {"talk": {"global_id": "c-1"}} for c in bulked["customers"])
 
@@ -165,11 +169,11 @@ def test_a_sized_shop_is_read_with_at_most_one_request_per_100_records(sandbox):
     sandbox.seed(customers=300, products=100, orders=300)
     sandbox.clear_log()
     records, _ = run_tap(tap_config(**FAST))  # default: bulk when paging would take more requests
-    assert {k: len(v) for k, v in records.items()} == {"customers": 300, "products": 100, "orders": 300}
+    assert {k: len(v) for k, v in records.items()} == {"customers": 300, "product_variants": 100, "orders": 300}
     counts = by_root(sandbox.log())
     polls = counts.pop("node")
     print(f"\nsized read: {counts} + {polls} polls")
-    # every stream would take more than 3 pages (products: 24 a page, cost-limited), so each is
+    # every stream would take more than 3 pages (products are cost-limited pages), so each is
     # read by one bulk operation: count + mutation + download = 3 requests (plus polls)
     assert counts["bulkOperationRunQuery"] == 3 and counts["bulk-operation-outputs"] == 3
     assert not {"customers", "products", "orders"} & set(counts)

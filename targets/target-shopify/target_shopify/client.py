@@ -1,4 +1,4 @@
-"""ShopifyClient: customers, products and orders read and written through the Admin GraphQL API.
+"""ShopifyClient: customers, product variants and orders read and written through the Admin GraphQL API.
 
 Records go in and come out in tap-shopify's record shape (the same selections and flattening
 are imported from the tap), so what the target writes is exactly what the tap reads back.
@@ -18,27 +18,14 @@ from tap_shopify.auth import TOKEN_HEADER
 from tap_shopify.client import DEFAULT_API_VERSION, admin_base_url
 from tap_shopify.cost_pacer import CostPacer, error_messages, estimate_cost, is_throttled, page_size
 
+from .variants import VariantWrites, changed_metafields as _changed_metafields, metafield_inputs
+
 log = logging.getLogger("target_shopify.client")
 
-ENTITIES = ("customers", "products", "orders")
-METAFIELD_TYPE = "single_line_text_field"
-PRODUCT_FIELDS = ("title", "handle", "descriptionHtml", "vendor", "productType", "status", "tags")
+ENTITIES = ("customers", "product_variants", "orders")
 CUSTOMER_FIELDS = ("firstName", "lastName", "email", "phone", "note", "tags")
 ORDER_FIELDS = ("email", "note", "poNumber")  # what orderUpdate lets a client change (plus tags, metafields)
 MAX_THROTTLED_RETRIES = 8
-
-
-def metafield_inputs(metafields: dict | None, owner_id: str | None = None) -> list[dict]:
-    out = []
-    for namespace, keys in (metafields or {}).items():
-        for key, value in (keys or {}).items():
-            if value is None:
-                continue
-            field = {"namespace": namespace, "key": key, "value": str(value), "type": METAFIELD_TYPE}
-            if owner_id:
-                field["ownerId"] = owner_id
-            out.append(field)
-    return out
 
 
 def address_input(address: dict | None) -> dict | None:
@@ -68,6 +55,7 @@ class ShopifyClient:
         )
         self.pacer = CostPacer()
         self._location_id: str | None = None
+        self.variants = VariantWrites(self)
         # Whether variant prices include VAT, for the prices this target writes (and reads back
         # from its own records, which do not carry the tap's stamp): read once, when needed.
         business.offer_prices_include_vat(self.system, self.taxes_included)
@@ -111,7 +99,7 @@ class ShopifyClient:
         return payload
 
     # -- reads -------------------------------------------------------------------------
-    def _complete(self, entity: str, node: dict) -> dict:
+    def complete(self, entity: str, node: dict) -> dict:
         """Fetch the rest of a long nested connection (variants, line items), then flatten."""
         cursor = records.more_pages(entity, node)
         while cursor:
@@ -122,13 +110,24 @@ class ShopifyClient:
 
     def fetch(self, entity: str, native_id: str) -> dict | None:
         self._check(entity)
+        if entity == "product_variants":
+            return self.variants.fetch(native_id)
         node = self.graphql(records.node_query(entity, self.namespaces), {"id": native_id}).get(entity[:-1])
-        return self._complete(entity, node) if node else None
+        return self.complete(entity, node) if node else None
 
     def index(self, entity: str) -> Iterable[dict]:
         """Every record of the entity: one bulk operation when that takes fewer requests than
         paging (or above `bulk_threshold`, when set; 0 disables), else page by page."""
         self._check(entity)
+        if entity == "product_variants":
+            # Every variant of every product: a PowerOffice product whose code is a later
+            # variant's SKU must find that variant on first contact.
+            for product in self._records("products"):
+                yield from records.variant_records(product)
+            return
+        yield from self._records(entity)
+
+    def _records(self, entity: str) -> Iterable[dict]:
         nodes = self._bulk_nodes(entity)
         if nodes is not None:
             for node in nodes:
@@ -151,7 +150,7 @@ class ShopifyClient:
             first = page_size(selection, 250, self.pacer.query_limit())
             page = self.graphql(query, {"first": first, "after": after, "query": None}).get(entity) or {}
             for node in page.get("nodes") or []:
-                yield self._complete(entity, node)
+                yield self.complete(entity, node)
             info = page.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 return
@@ -165,14 +164,15 @@ class ShopifyClient:
         match in full: one request per 250 records looked at, plus one per match."""
         self._check(entity)
         _, namespace, key = load_mapping(self.system).entities[entity].external_reference.split(".")
+        connection = "productVariants" if entity == "product_variants" else entity
         query = (
-            f"query TalkReferences($first: Int!, $after: String) {{ {entity}(first: $first, after: $after, "
+            f"query TalkReferences($first: Int!, $after: String) {{ {connection}(first: $first, after: $after, "
             f'sortKey: ID, reverse: true) {{ nodes {{ id reference: metafield(namespace: "{namespace}", key: "{key}") '
             f"{{ value }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
         )
         wanted, ids, after = set(global_ids), {}, None
         while wanted - ids.keys():
-            page = self.graphql(query, {"first": 250, "after": after}).get(entity) or {}
+            page = self.graphql(query, {"first": 250, "after": after}).get(connection) or {}
             for node in page.get("nodes") or []:
                 reference = (node.get("reference") or {}).get("value")
                 if reference in wanted:
@@ -196,6 +196,8 @@ class ShopifyClient:
         wanted = copy.deepcopy(current)
         for path, value in changes.items():
             set_path(wanted, path, value)
+        if entity == "product_variants":
+            return self.variants.update(native_id, wanted, changes, current)
         tops = {path.split(".")[0] for path in changes}
         return getattr(self, f"_update_{entity}")(native_id, wanted, tops, changes)
 
@@ -255,71 +257,8 @@ class ShopifyClient:
             self._location_id = nodes[0]["id"]
         return self._location_id
 
-    def _variant_input(self, variant: dict, with_inventory: bool) -> dict:
-        given: dict[str, Any] = {"optionValues": [{"optionName": "Title", "name": variant.get("title") or "Default Title"}]}
-        if variant.get("id"):
-            given["id"] = variant["id"]
-        for name in ("sku", "price", "barcode", "taxable"):
-            if variant.get(name) is not None:
-                given[name] = str(variant[name]) if name == "price" else variant[name]
-        if with_inventory and variant.get("inventoryQuantity") is not None:
-            given["inventoryQuantities"] = [
-                {"locationId": self.location_id(), "name": "available", "quantity": int(variant["inventoryQuantity"])}
-            ]
-        return given
-
-    def _product_set(self, given: dict, identifier: dict | None) -> dict:
-        query = (
-            "mutation TalkProductSet($input: ProductSetInput!, $identifier: ProductSetIdentifiers) { "
-            "productSet(input: $input, identifier: $identifier, synchronous: true) { "
-            f"product {{ {records.product_selection(self.namespaces)} }} userErrors {{ field message }} }} }}"
-        )
-        # Without an identifier productSet creates: not safe to repeat. With one it sets values.
-        payload = self.mutate(query, {"input": given, "identifier": identifier}, "productSet", idempotent=identifier is not None)
-        return self._complete("products", payload["product"])
-
-    def _options(self, variants: list[dict]) -> list[dict]:
-        titles = [v.get("title") or "Default Title" for v in variants] or ["Default Title"]
-        return [{"name": "Title", "values": [{"name": t} for t in dict.fromkeys(titles)]}]
-
-    def _create_products(self, record: dict) -> dict:
-        given = {k: record[k] for k in PRODUCT_FIELDS if record.get(k) not in (None, "")}
-        variants = [v for v in record.get("variants") or [] if v] or [{}]
-        given["productOptions"] = self._options(variants)
-        given["variants"] = [self._variant_input({k: v for k, v in variant.items() if k != "id"}, True) for variant in variants]
-        if record.get("metafields"):
-            given["metafields"] = metafield_inputs(record["metafields"])
-        return self._product_set(given, None)
-
-    def _update_products(self, native_id: str, wanted: dict, tops: set[str], changes: dict) -> dict:
-        unknown = tops - set(PRODUCT_FIELDS) - {"variants", "metafields"}
-        if unknown:
-            raise ApiError(422, f"product fields cannot be written: {', '.join(sorted(unknown))}")
-        stored = None
-        if tops - {"metafields"}:
-            given: dict[str, Any] = {k: wanted.get(k) for k in tops if k in PRODUCT_FIELDS}
-            if "variants" in tops:
-                inventory_changed = any(p.startswith("variants.") and p.endswith(".inventoryQuantity") for p in changes) or changes.get("variants") is not None
-                variants = [v for v in wanted.get("variants") or [] if v]
-                given["productOptions"] = self._options(variants)
-                given["variants"] = [self._variant_input(v, inventory_changed) for v in variants]
-            if "metafields" in tops:
-                given["metafields"] = metafield_inputs(_changed_metafields(changes, wanted))
-            stored = self._product_set(given, {"id": native_id})
-        elif "metafields" in tops:
-            self._metafields_set(native_id, _changed_metafields(changes, wanted))
-            stored = self.fetch("products", native_id)
-        return stored
-
-    def _metafields_set(self, owner_id: str, metafields: dict) -> None:
-        inputs = metafield_inputs(metafields, owner_id)
-        for start in range(0, len(inputs), 25):
-            self.mutate(
-                "mutation TalkMetafieldsSet($metafields: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $metafields) { "
-                "metafields { key } userErrors { field message } } }",
-                {"metafields": inputs[start:start + 25]},
-                "metafieldsSet",
-            )
+    def _create_product_variants(self, record: dict) -> dict:
+        return self.variants.create(record)
 
     # -- orders ------------------------------------------------------------------------
     def _order_mutation(self, name: str, argument: str, kind: str) -> str:
@@ -356,7 +295,7 @@ class ShopifyClient:
             given["metafields"] = metafield_inputs(record["metafields"])
         payload = self.mutate(self._order_mutation("orderCreate", "order", "OrderCreateOrderInput"), {"value": given}, "orderCreate",
                               idempotent=False)
-        return self._complete("orders", payload["order"])
+        return self.complete("orders", payload["order"])
 
     def _update_orders(self, native_id: str, wanted: dict, tops: set[str], changes: dict) -> dict:
         unknown = tops - set(ORDER_FIELDS) - {"metafields", "tags"}
@@ -366,24 +305,8 @@ class ShopifyClient:
         if "metafields" in tops:
             given["metafields"] = metafield_inputs(_changed_metafields(changes, wanted))
         payload = self.mutate(self._order_mutation("orderUpdate", "input", "OrderInput"), {"value": given}, "orderUpdate")
-        return self._complete("orders", payload["order"])
+        return self.complete("orders", payload["order"])
 
     def _check(self, entity: str) -> None:
         if entity not in ENTITIES:
             raise ValueError(f"Shopify client knows {ENTITIES}, not {entity!r}")
-
-
-def _changed_metafields(changes: dict, wanted: dict) -> dict:
-    """Only the metafields named by `changes` (the others are left as they are in Shopify)."""
-    out: dict[str, dict] = {}
-    for path in changes:
-        parts = path.split(".")
-        if parts[0] != "metafields":
-            continue
-        if len(parts) == 1:
-            return wanted.get("metafields") or {}
-        if len(parts) == 2:
-            out[parts[1]] = dict((wanted.get("metafields") or {}).get(parts[1]) or {})
-        else:
-            out.setdefault(parts[1], {})[parts[2]] = ((wanted.get("metafields") or {}).get(parts[1]) or {}).get(parts[2])
-    return out

@@ -1,4 +1,4 @@
-"""ShopifyClient against the Shopify sandbox: what a sync does to customers, products and orders."""
+"""ShopifyClient against the Shopify sandbox: what a sync does to customers, product variants and orders."""
 from __future__ import annotations
 
 import httpx
@@ -60,38 +60,63 @@ def test_a_taken_email_is_rejected_with_shopifys_reason(client):
 
 
 def test_a_product_with_its_variant_and_price_excluding_vat(client):
-    created = client.create("products", {
-        "title": "Tekanne", "vendor": "Talk", "status": "ACTIVE",
-        "variants": [{"sku": "SKU-2002", "price": "349.00", "inventoryQuantity": 7, "title": "Default Title"}],
-        "metafields": {"talk": {"price_excl_vat": "279.20"}},
+    created = client.create("product_variants", {
+        "fullTitle": "Tekanne", "product": {"status": "ACTIVE"}, "sku": "SKU-2002", "price": "349.00",
+        "inventoryQuantity": 7, "metafields": {"talk": {"price_excl_vat": "279.20"}},
     })
-    variant = created["variants"][0]
-    assert (variant["sku"], variant["price"], variant["inventoryQuantity"]) == ("SKU-2002", "349.00", 7)
+    assert created["id"].startswith("gid://shopify/ProductVariant/")
+    assert (created["sku"], created["price"], created["inventoryQuantity"]) == ("SKU-2002", "349.00", 7)
+    assert (created["fullTitle"], created["title"], created["product"]["variantsCount"]) == ("Tekanne", "Default Title", 1)
     assert created["metafields"]["talk"]["price_excl_vat"] == "279.20"
+    assert client.fetch("product_variants", created["id"]) == created
 
-    stored = client.update("products", created["id"], {
-        "variants.0.price": "399.00", "variants.0.inventoryQuantity": 3, "metafields.talk.price_excl_vat": "319.20",
-        "title": "Tekanne stor",
+    stored = client.update("product_variants", created["id"], {
+        "price": "399.00", "inventoryQuantity": 3, "metafields.talk.price_excl_vat": "319.20", "fullTitle": "Tekanne stor",
     }, created)
-    assert stored["title"] == "Tekanne stor"
-    assert stored["variants"][0]["id"] == variant["id"]
-    assert (stored["variants"][0]["price"], stored["variants"][0]["inventoryQuantity"]) == ("399.00", 3)
+    assert stored["id"] == created["id"] and stored["fullTitle"] == "Tekanne stor"
+    assert (stored["price"], stored["inventoryQuantity"]) == ("399.00", 3)
     assert stored["metafields"]["talk"]["price_excl_vat"] == "319.20"
 
-    only_metafield = client.update("products", created["id"], {"metafields.talk.gid": "p-1"}, stored)
-    assert only_metafield["metafields"]["talk"] == {"price_excl_vat": "319.20", "gid": "p-1"}
+    only_metafield = client.update("product_variants", created["id"], {"metafields.talk.global_id": "p-1"}, stored)
+    assert only_metafield["metafields"]["talk"] == {"price_excl_vat": "319.20", "global_id": "p-1"}
 
-    skus = {v["sku"] for p in client.index("products") for v in p["variants"]}
+    skus = {v["sku"] for v in client.index("product_variants")}
     assert {"SKU-1001", "SHOP-ONLY-1", "SKU-2002"} <= skus
+
+
+def test_writing_one_variant_leaves_its_siblings_and_the_shared_title_alone(client, sandbox_url):
+    from talk_sandbox.admin import shopify_graphql
+
+    shop = httpx.Client(base_url=sandbox_url)
+    product = shopify_graphql(shop, """mutation($input: ProductSetInput!) { productSet(input: $input) { product { id } } }""", {"input": {
+        "title": "T-skjorte",
+        "productOptions": [{"name": "Size", "values": [{"name": "S"}, {"name": "M"}]}, {"name": "Colour", "values": [{"name": "Black"}]}],
+        "variants": [{"sku": f"TEE-{s}", "price": "149.00", "optionValues": [{"optionName": "Size", "name": s}, {"optionName": "Colour", "name": "Black"}]}
+                     for s in ("S", "M")]}})["productSet"]["product"]
+    small, medium = [v for v in client.index("product_variants") if v["productId"] == product["id"]]
+    assert (small["fullTitle"], medium["fullTitle"]) == ("T-skjorte / S / Black", "T-skjorte / M / Black")
+
+    stored = client.update("product_variants", medium["id"], {
+        "price": "159.00", "sku": "TEE-M-2", "fullTitle": "Skjorte", "title": "Medium", "metafields.talk.global_id": "g-m"}, medium)
+    # the variant's own fields are written; the product's title and options are its siblings' too
+    assert (stored["price"], stored["sku"], stored["fullTitle"]) == ("159.00", "TEE-M-2", "T-skjorte / M / Black")
+    assert stored["metafields"] == {"talk": {"global_id": "g-m"}}
+    after = shopify_graphql(shop, "query($id: ID!) { product(id: $id) { title options { name values } "
+                                  "variants(first: 5) { nodes { sku price selectedOptions { name value } } } } }", {"id": product["id"]})["product"]
+    assert after["title"] == "T-skjorte"
+    assert [(v["sku"], v["price"]) for v in after["variants"]["nodes"]] == [("TEE-S", "149.00"), ("TEE-M-2", "159.00")]
+    assert [o["name"] for o in after["options"]] == ["Size", "Colour"]
+    roots = [e["root_fields"] for e in httpx.get(f"{sandbox_url}/_sandbox/log").json() if e.get("operation") == "mutation"]
+    assert ["productSet"] not in roots[1:], "an existing product is never set whole"
 
 
 def test_an_order_for_a_known_customer_and_variant(client):
     ola = next(c for c in client.index("customers") if c["email"] == "ola.nordmann@example.no")
-    cup = next(p for p in client.index("products") if p["variants"][0]["sku"] == "SKU-1001")
+    cup = next(v for v in client.index("product_variants") if v["sku"] == "SKU-1001")
     created = client.create("orders", {
         "email": ola["email"], "poNumber": "PO-77", "currencyCode": "NOK", "customer": {"id": ola["id"]},
         "processedAt": "2024-06-01T10:00:00Z",
-        "lineItems": [{"variant": {"id": cup["variants"][0]["id"]}, "quantity": 3, "originalUnitPrice": "199.00",
+        "lineItems": [{"variant": {"id": cup["id"]}, "quantity": 3, "originalUnitPrice": "199.00",
                        "title": "Kaffekopp", "sku": "SKU-1001"}],
         "metafields": {"talk": {"global_id": "o-1"}},
     })
