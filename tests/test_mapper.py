@@ -11,12 +11,12 @@ from harness import FIXTURES
 INPUT = FIXTURES / "poweroffice" / "native.singer"
 
 
-def run_mapper(tmp_path, **config) -> tuple[list[dict], subprocess.CompletedProcess]:
+def run_mapper(tmp_path, singer_input: str | None = None, **config) -> tuple[list[dict], subprocess.CompletedProcess]:
     config_file = tmp_path / "mapper.json"
     config_file.write_text(json.dumps({"source_system": "poweroffice", "store_url": f"sqlite:///{tmp_path}/talk.db",
                                        "reject_log": str(tmp_path / "rejects.jsonl"), **config}))
-    with INPUT.open() as stdin:
-        result = subprocess.run(["mapper-talk", "--config", str(config_file)], stdin=stdin, capture_output=True, text=True)
+    text = INPUT.read_text() if singer_input is None else singer_input
+    result = subprocess.run(["mapper-talk", "--config", str(config_file)], input=text, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines()], result
 
@@ -44,6 +44,29 @@ def test_an_order_is_joined_with_its_lines_whichever_comes_first(tmp_path):
     assert order["lines"][0]["product_id"] == new_global_id("poweroffice", "products", "201")
     assert order["lines"][0]["unit_price"] == "149.00" and order["lines"][1]["discount_percent"] == 5
     assert order["date"] == "2024-03-04" and order["status"] == "confirmed"
+
+
+def test_a_line_read_without_its_order_re_emits_the_whole_order_from_the_store(tmp_path):
+    """A line changed where its order did not (SuperOffice quote lines, PowerOffice lines): the
+    order is completed from what the store holds for it, the line replaced in place."""
+    first, _ = run_mapper(tmp_path)
+    (order,) = records(first, "order")
+    store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    store.link("poweroffice", "sales_orders", "o1", order["id"], "order")  # as the target leaves it
+    store.save_shadow(order["id"], "poweroffice", "order",
+                      {k: v for k, v in order.items() if k not in ("id", "source", "changed", "updated_at")})
+    line = next(json.loads(m) for m in INPUT.read_text().splitlines() if '"Id": "l1"' in m)
+    line["record"]["Quantity"] = 5
+    schema = INPUT.read_text().splitlines()[0]
+    again, _ = run_mapper(tmp_path, singer_input=f"{schema}\n{json.dumps(line)}\n")
+    (completed,) = records(again, "order")
+    assert completed["id"] == order["id"] and completed["changed"] == ["lines"]
+    assert [(l["id"], l["sku"], l["quantity"]) for l in completed["lines"]] == [
+        (order["lines"][0]["id"], "SKU-1001", 5), (order["lines"][1]["id"], "SKU-BAD", 1)]
+    assert {k: completed[k] for k in ("customer_id", "date", "status")} == {k: order[k] for k in ("customer_id", "date", "status")}
+    # A line of an order never synced waits for its order.
+    store.drop_link("poweroffice", "order", order["id"])
+    assert records(run_mapper(tmp_path, singer_input=f"{schema}\n{json.dumps(line)}\n")[0], "order") == []
 
 
 def test_a_value_that_cannot_be_mapped_is_rejected_and_the_rest_goes_on(tmp_path):

@@ -173,8 +173,7 @@ class EntityMapping:
 
     def _read(self, rule: Rule, record: dict, links: Links | None) -> Any:
         if rule.items:
-            rows = get_path(record, rule.native[0]) or []
-            return [self._read_item(rule, row, links) for row in rows]
+            return self.read_items(rule, get_path(record, rule.native[0]) or [], links)
         inbound, ctx = rule.reader(self.system, links)
         ctx.record = record  # a transform may read beside its value (a price, its VAT rate)
         if not rule.native_parts:
@@ -187,6 +186,10 @@ class EntityMapping:
             if value is not None:
                 return value
         return None
+
+    def read_items(self, rule: Rule, rows: list[dict], links: Links | None) -> list[dict]:
+        """Native rows of a list rule (order lines read on their own) in Talk form."""
+        return [self._read_item(rule, row, links) for row in rows]
 
     def _read_item(self, rule: Rule, row: dict, links: Links | None) -> dict:
         return {

@@ -153,6 +153,7 @@ class TalkMapper(InlineMapper):
                     record[into] = self.held_children[spec["stream"]].pop(native_id, [])
                 self._write_messages(self._map_with_derived(entity, record))
         self.held_parents.clear()
+        self._write_messages(self._complete_from_store())
         self._write_messages(self._retries())
         # Always: the target learns the source system and records the run even when nothing changed.
         self._write_messages(self._talk_stats())
@@ -181,6 +182,45 @@ class TalkMapper(InlineMapper):
             yield from self._talk_schema(entity.talk)
             yield singer.RecordMessage(entity.talk, {**row["record"], "id": global_id, "retry_for": row["destinations"]})
 
+    # -- children whose parent did not change ---------------------------------------------------
+    def _complete_from_store(self) -> Iterable[singer.Message]:
+        """Children (order lines, SuperOffice quote lines) read without their parent: only they
+        changed. The parent is the record this system held at the last sync (its shadow in the
+        store), with these children merged in by line id, so a changed line re-emits its whole
+        order without the tap reading the order again. A parent never synced has no shadow: it
+        comes when it is read itself."""
+        for child_stream, groups in self.held_children.items():
+            parent, spec = self.joined[child_stream]
+            for parent_id, rows in groups.items():
+                completed = self._completed(parent, spec, parent_id, rows)
+                if completed is not None:
+                    talk, source = completed
+                    yield from self._emit(parent, talk, source)
+        self.held_children.clear()
+
+    def _completed(self, entity: EntityMapping, spec: dict, parent_id: str, rows: list[dict]) -> tuple[dict, dict] | None:
+        global_id = self.identities.links.get((entity.stream, parent_id))
+        shadow = self.identities.shadows(entity.talk, global_id).get(self.system) if global_id else None
+        if shadow is None:
+            self.logger.info("%s %s: %d changed %s of a %s not synced yet; it goes when it is read itself",
+                             self.system, parent_id, len(rows), spec["stream"], entity.stream)
+            return None
+        rule = next(r for r in entity.rules if r.items and r.native and r.native[0] == spec["into"])
+        try:
+            changed = {line.get("id"): line for line in entity.read_items(rule, rows, self.identities)}
+        except MappingError as exc:
+            self.stats[entity.talk]["rejected"] += 1
+            self.rejects.add(stage="mapping", system=self.system, stream=spec["stream"], reason=str(exc),
+                             source={"system": self.system, "entity": entity.stream, "id": parent_id}, record=rows[0])
+            return None
+        lines = [changed.pop(line.get("id"), line) for line in shadow.get(rule.talk) or []] + list(changed.values())
+        talk = {p: shadow[p] for p in model.FIELDS[entity.talk] if p in shadow}
+        talk[rule.talk] = lines
+        child_dates = [str(row[entity.updated_at]) for row in rows if entity.updated_at and row.get(entity.updated_at)]
+        source = {"system": self.system, "entity": entity.stream, "id": parent_id,
+                  "updated_at": max(child_dates, default=None)}
+        return talk, source
+
     # -- one record ------------------------------------------------------------------------------
     def _map(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
         native_id = entity.native_id(record)
@@ -197,6 +237,12 @@ class TalkMapper(InlineMapper):
             if native_id is not None:
                 self.queue.unmappable(source, entity.talk, str(exc), record)
             return
+        yield from self._emit(entity, talk, source, record)
+
+    def _emit(self, entity: EntityMapping, talk: dict, source: dict, record: dict | None = None) -> Iterable[singer.Message]:
+        """A mapped record on its way: its global id, dropped when nothing changed since the last
+        sync (and nothing is owed elsewhere), else marked with what changed."""
+        native_id = source["id"]
         global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk)
         shadows = self.identities.shadows(entity.talk, global_id)
         settled = not self.config.get("forward_unchanged") and not merge.needs_sync(
@@ -204,7 +250,7 @@ class TalkMapper(InlineMapper):
         own_shadow = shadows.get(self.system)
         changed = sorted(merge.changed(talk, own_shadow, talk.keys()))
         out = {**talk, "id": global_id, "source": source, "changed": changed, "updated_at": source["updated_at"]}
-        stale = entity.stale_properties(record, talk)
+        stale = entity.stale_properties(record, talk) if record is not None else []
         if stale:
             out["stale"] = stale
         retry_for = self.queue.read_again(entity.stream, native_id, out)
