@@ -71,6 +71,7 @@ class SuperOfficeClient:
             user_agent=agent, probe_path="/Contact?$top=1&$select=contactId",
         )
         self.page_size = int(config.get("page_size") or DEFAULT_PAGE_SIZE)
+        self.listed_at: str | None = None  # the Date header of the last list's first page
 
     def _headers(self) -> dict[str, str]:
         return {**self.auth.headers(), "Accept": "application/json"}
@@ -92,13 +93,17 @@ class SuperOfficeClient:
     def archive_rows(self, path: str, columns: list[str], key: str, where: str = "") -> Iterator[dict]:
         """Every row of an OData archive list (`/Contact`, `/Archive/QuoteLine`...): the chosen
         columns, `$filter` = `where`, ordered by the primary key `key` and paged with
-        $top/$skip until a short page (SuperOffice answers odata.nextLink null)."""
+        $top/$skip until a short page (SuperOffice answers odata.nextLink null). `listed_at`
+        keeps when the server answered the first page (for bookmarks, see dates.settled_before)."""
         skip = 0
         while True:
             params = {"$select": ",".join(columns), "$orderby": key, "$top": str(self.page_size), "$skip": str(skip)}
             if where:
                 params["$filter"] = where
-            rows = (self.get(path, params) or {}).get("value") or []
+            response = self.session.request("GET", path, params=params)
+            if skip == 0:
+                self.listed_at = response.headers.get("Date")
+            rows = (response.json() if response.content else {}).get("value") or []
             yield from rows
             if len(rows) < self.page_size:
                 return
