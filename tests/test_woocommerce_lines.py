@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 
 from harness import Talk
 from systems import client
@@ -38,10 +37,6 @@ def shop_lines(talk: Talk) -> dict[str, dict]:
     return {line["sku"]: line for line in order["line_items"]}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core: EntityMapping._normal (talk/mapping.py) runs the line_id transform without links when it compares "
-    "order lines, so an order whose lines changed is rejected (AttributeError); treating line_id like link "
-    "there makes this pass (measured: one PowerOffice PATCH of that line; one WooCommerce /orders/batch)"))
 def test_a_line_edited_on_either_side_is_changed_in_place_on_the_other(talk: Talk):
     shop_and_order(talk)
     talk.run_job(JOB)
