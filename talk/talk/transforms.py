@@ -120,7 +120,7 @@ def integer_in(value: Any, ctx: Context) -> Any:
 
 def number_in(value: Any, ctx: Context) -> Any:
     if _blank(value):
-        return None
+        return ctx.params.get("default")  # where no value means a number (no discount: 0)
     try:
         number = float(Decimal(str(value)))
     except InvalidOperation:
@@ -129,11 +129,21 @@ def number_in(value: Any, ctx: Context) -> Any:
 
 
 def boolean_in(value: Any, ctx: Context) -> Any:
+    """`params: {negate: true}` for a flag that says the opposite of the Talk property (a
+    SuperOffice product `InAssortment` is a Talk product not `archived`)."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
+        flag = value.strip().lower() in ("true", "1", "yes")
+    else:
+        flag = bool(value)
+    return not flag if ctx.params.get("negate") else flag
+
+
+def boolean_out(value: Any, ctx: Context) -> Any:
+    if value is None:
+        return None
+    return cast_out(not value if ctx.params.get("negate") else value, ctx)
 
 
 def country_in(value: Any, ctx: Context) -> Any:
@@ -156,7 +166,10 @@ def date_in(value: Any, ctx: Context) -> Any:
     except ValueError:
         raise MappingError(f"{value!r} is not a date or a timestamp") from None
     if moment.tzinfo is None:
-        return moment.date().isoformat()
+        if not ctx.params.get("naive_utc"):
+            return moment.date().isoformat()
+        # SuperOffice writes its timestamps in UTC without saying so (`params: {naive_utc: true}`).
+        moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(business.time_zone()).date().isoformat()
 
 
@@ -193,6 +206,24 @@ def rate_in(value: Any, ctx: Context) -> Any:
         raise MappingError(f"{value!r} is not a VAT rate (a fraction: 0.25 for 25 %)")
     whole, _, decimals = format(rate.quantize(Decimal("0.0001")), "f").partition(".")
     return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+
+
+def percent_rate_in(value: Any, ctx: Context) -> Any:
+    """A VAT percentage (SuperOffice's `VAT`: 25 for 25 %) as a Talk rate ("0.25")."""
+    if _blank(value):
+        return None
+    try:
+        percent = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise MappingError(f"{value!r} is not a VAT percentage") from None
+    return rate_in(percent / 100, ctx)
+
+
+def percent_rate_out(value: Any, ctx: Context) -> Any:
+    if value is None:
+        return None
+    percent = (Decimal(str(value)) * 100).normalize()
+    return cast_out(format(percent, "f"), ctx)
 
 
 def _vat_included(ctx: Context, inbound: bool) -> bool:
@@ -353,11 +384,12 @@ TRANSFORMS: dict[str, tuple[Callable, Callable]] = {
     "money": (money_in, money_out),
     "integer": (integer_in, cast_out),
     "number": (number_in, cast_out),
-    "boolean": (boolean_in, cast_out),
+    "boolean": (boolean_in, boolean_out),
     "country": (country_in, cast_out),
     "date": (date_in, date_out),
     "price": (price_in, price_out),
     "rate": (rate_in, cast_out),
+    "percent_rate": (percent_rate_in, percent_rate_out),
     "person_flag": (person_flag_in, person_flag_out),
     "kind_tag": (kind_tag_in, kind_tag_out),
     "enum": (enum_in, enum_out),
