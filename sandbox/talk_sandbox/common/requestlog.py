@@ -36,13 +36,18 @@ def scrub_query(query: str) -> str:
     return SECRET_PARAMS.sub(r"\1=***", query)
 
 
+# POSTs that change nothing: token and sign-in requests, and SuperOffice's quote agent reads
+# (every agent method is a POST; its Get* methods only read).
+NOT_WRITES = re.compile(r"/OAuth/Token|/login/|/Agents/Quote/Get", re.IGNORECASE)
+
+
 def is_write(entry: dict) -> bool:
     """A logged request that changed data: a GraphQL mutation (other than starting or cancelling
-    a bulk read), or a REST call other than GET/HEAD (token requests excluded)."""
+    a bulk read), or a REST call other than GET/HEAD (token, sign-in and quote agent reads excluded)."""
     if entry.get("operation"):
         return entry["operation"] == "mutation" and not set(entry.get("root_fields") or []) <= {
             "bulkOperationRunQuery", "bulkOperationCancel"}
-    return entry["method"] not in ("GET", "HEAD") and "/OAuth/Token" not in entry["path"]
+    return entry["method"] not in ("GET", "HEAD") and not NOT_WRITES.search(entry["path"])
 
 
 class RequestLog:
