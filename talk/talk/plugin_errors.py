@@ -50,6 +50,8 @@ SYSTEMS = {
     "woocommerce": System("WooCommerce", url_help="base_url must be the shop's root URL "
                           "(the API is at /wp-json/wc/v3 under it) and the WooCommerce REST API enabled"),
     "customwebshop": System("Custom Webshop", "/api/v1", "https://shop.example.com/api/v1"),
+    "superoffice": System("SuperOffice", url_help="base_url must be the environment's root "
+                          "(https://online.superoffice.com, or sod for development) and context_id the tenant (Cust12345)"),
 }
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
