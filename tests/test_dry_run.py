@@ -35,8 +35,12 @@ def test_a_dry_run_plans_the_first_sync_and_the_real_run_does_exactly_that(talk:
 
     talk.run(*FORWARD)
     store = talk.store
-    linked = {(link_entity, g) for link_entity, g in _shopify_links(store)}
+    all_links = _shopify_links(store)
+    linked = {(link_entity, g) for link_entity, g in all_links if link_entity != "order_line"}
     assert linked == by_action["create"] | by_action["link"], "the real run linked exactly what the preview named"
+    # ... and each line of the orders it created, one by one.
+    order_lines = sum(len(o["lineItems"]) for o in talk.records("shopify", "orders"))
+    assert sum(1 for link_entity, _ in all_links if link_entity == "order_line") == order_lines > 0
     for entity, g in by_action["link"]:  # linked to the record the preview named, not a new one
         line = next(p for p in plan if p["global_id"] == g and p["action"] == "link")
         assert line["existing"].endswith(store.link_for("shopify", entity, g).native_id)
