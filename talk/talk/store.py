@@ -27,6 +27,7 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
+from . import store_upgrades
 from .locks import IdentityLocks
 from .merge import PENDING, PENDING_AT
 from .retry_queue import RetryQueue
@@ -103,6 +104,7 @@ class IdentityStore:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:n)"), {"n": SCHEMA_LOCK})
             metadata.create_all(conn)
+            store_upgrades.apply(conn)  # data an earlier Talk wrote (see store_upgrades.py)
 
     def _write(self):
         """A write transaction (see __init__)."""
