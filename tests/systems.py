@@ -22,6 +22,11 @@ def client(talk: Talk, system: str):
     if system == "woocommerce":
         from target_woocommerce.client import WooCommerceClient
         return WooCommerceClient({"base_url": url, "consumer_key": SECRETS[system][0], "consumer_secret": SECRETS[system][1]})
+    if system == "superoffice":
+        from target_superoffice.client import SuperOfficeTargetClient
+        secret, _, refresh_token = SECRETS[system]
+        return SuperOfficeTargetClient({"base_url": url, "context_id": "Cust12345", "client_id": "sandbox-superoffice-client-id",
+                                        "client_secret": secret, "refresh_token": refresh_token})
     from target_customwebshop.client import CustomWebshopClient
     return CustomWebshopClient({"base_url": url, "api_key": SECRETS[system][0]})
 
