@@ -12,6 +12,10 @@ Limits enforced (userErrors in each payload's own shape, HTTP 200; `limits`, mod
 
 Inventory (`inventory`): each variant's inventory item holds available / committed / on_hand at
 the shop's one location; orderCreate claims it only with inventoryBehaviour DECREMENT_*.
+
+Order editing (`order_edits`): orderEditBegin / SetQuantity / AddVariant / AddCustomItem / Commit,
+with CalculatedOrder sessions; a line keeps its LineItem id, a removed one stays with
+currentQuantity 0.
 """
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ from ..common.emulator import Emulator
 from ..common.ratelimit import LeakyBucket
 from . import resolvers  # noqa: F401  (binds resolvers onto the schema)
 from . import inventory_resolvers  # noqa: F401  (after resolvers: inventory items, levels, mutations)
+from . import order_edit_resolvers  # noqa: F401  (after resolvers: order editing sessions)
 from . import model, rest, seed
 from .bulk import BulkOperations
 from .cost import CostCalculator

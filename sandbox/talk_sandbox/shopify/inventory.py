@@ -15,9 +15,10 @@ Documents written before inventory existed (sized seeds, old fixtures) have only
 
 What changes quantities: productSet / productVariantsBulkCreate `inventoryQuantities` (set
 available), inventorySetQuantities (set available or on_hand), inventoryAdjustQuantities (add to
-available or an unavailable state), and orderCreate when asked to claim inventory
+available or an unavailable state), orderCreate when asked to claim inventory
 (`options.inventoryBehaviour` DECREMENT_*: available goes down, committed up, on_hand stays;
-Shopify's default is BYPASS, which claims nothing). None of them moves the product's `updatedAt`:
+Shopify's default is BYPASS, which claims nothing), and an order edit's commit (units it adds
+are claimed; units it removes are released, available again when `restock` was asked). None of them moves the product's `updatedAt`:
 Shopify keeps quantities on inventory levels with their own `updatedAt`.
 """
 from __future__ import annotations
@@ -142,6 +143,18 @@ def claim(variant: dict, count: int) -> None:
     level = ensure_level(variant, LOCATION_ID)
     level["available"] = quantity(level, "available") - count
     level["committed"] = quantity(level, "committed") + count
+    level["updatedAt"] = now()
+    sync(variant)
+
+
+def release(variant: dict, count: int, restock: bool) -> None:
+    """An order edit took `count` units off an order: they are no longer committed to it (as far
+    as it had claimed them), and with `restock` they are available again; without, they leave
+    the shelf (on_hand goes down), as Shopify does for items removed but not restocked."""
+    level = ensure_level(variant, LOCATION_ID)
+    level["committed"] = quantity(level, "committed") - min(count, quantity(level, "committed"))
+    if restock:
+        level["available"] = quantity(level, "available") + count
     level["updatedAt"] = now()
     sync(variant)
 

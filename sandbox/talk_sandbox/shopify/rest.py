@@ -87,6 +87,7 @@ def rest_order(d: dict, customers: Callable[[str], dict | None]) -> dict:
                      "last_name": customer.get("lastName")} if customer else None,
         "line_items": [{
             "id": gid_number(line["id"]), "title": line["title"], "name": line["name"], "quantity": line["quantity"],
+            "current_quantity": line.get("currentQuantity", line["quantity"]),  # without units an edit removed
             "sku": line.get("sku"), "variant_id": gid_number(line.get("variantId")), "product_id": gid_number(line.get("productId")),
             "price": line["originalUnitPrice"], "total_discount": line.get("totalDiscount", "0.00"),
             "admin_graphql_api_id": line["id"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 from graphql import build_schema
 
 from .inventory_schema import INVENTORY_SDL
+from .order_edit_schema import ORDER_EDIT_SDL
 
 SDL = """
 scalar DateTime
@@ -346,4 +347,4 @@ type Mutation {
 schema { query: QueryRoot mutation: Mutation }
 """
 
-schema = build_schema(SDL + INVENTORY_SDL)
+schema = build_schema(SDL + INVENTORY_SDL + ORDER_EDIT_SDL)
