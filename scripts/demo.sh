@@ -19,7 +19,8 @@ echo "== Seeding demo data"
 talk sandbox seed
 
 # Every documented flow; its job runs the flow's direction, then the reverse.
-flows=(poweroffice-shopify woocommerce-poweroffice customwebshop-poweroffice customwebshop-shopify)
+flows=(poweroffice-shopify woocommerce-poweroffice customwebshop-poweroffice customwebshop-shopify
+       superoffice-customwebshop superoffice-poweroffice)
 for flow in "${flows[@]}"; do
   echo "== talk run $flow (first sync)"
   status=0
@@ -36,5 +37,5 @@ done
 echo "== Records waiting in the retry queue"
 talk rejects
 echo
-echo "Sandbox request logs: talk sandbox log SYSTEM (poweroffice, shopify, woocommerce, customwebshop) while started."
+echo "Sandbox request logs: talk sandbox log SYSTEM (poweroffice, shopify, woocommerce, superoffice, customwebshop) while started."
 echo "Everything of this demo is in $demo."
