@@ -33,8 +33,6 @@ log = logging.getLogger("target_superoffice")
 PATCH_HEADERS = {"Content-Type": "application/json-patch+json"}
 # The sale's fields Talk writes (lines go through the quote agent).
 SALE_FIELDS = ("Heading", "Contact", "Person", "Saledate", "Status")
-# A quote version in these states is an order placed or archived: SuperOffice locks its lines.
-LOCKED_STATES = ("Sold", "Archived")
 FIRST_ALTERNATIVE = "Talk"
 
 
@@ -64,7 +62,6 @@ def read_entity(api: SuperOfficeClient, path: str) -> dict | None:
 class Sales:
     def __init__(self, api: SuperOfficeClient):
         self.api = api
-        self.versions: dict[int, dict] = {}  # alternative id -> its version, as last read
 
     # -- reading ------------------------------------------------------------------------------
     def fetch(self, sale_id: str) -> dict | None:
@@ -72,11 +69,10 @@ class Sales:
         if sale is None:
             return None
         quote = self.api.agent("GetQuoteEntityFromSaleId", {"SaleId": sale["SaleId"]}) or {}
-        alternative, version = chosen_alternative(quote)
+        alternative, _ = chosen_alternative(quote)
         sale["QuoteAlternative"] = alternative
         sale["QuoteLines"] = []
         if alternative is not None:
-            self.versions[alternative["QuoteAlternativeId"]] = version
             found = self.api.agent("GetQuoteLines", {"QuoteAlternativeId": alternative["QuoteAlternativeId"]}) or []
             sale["QuoteLines"] = [{**line, "SaleId": sale["SaleId"]} for line in found]
         return sale
@@ -112,8 +108,6 @@ class Sales:
         refused = sorted(set(changes) - set(sale_changes))
         if refused:
             raise ApiError(400, f"Talk does not write {', '.join(refused)} of a SuperOffice sale", "PATCH", f"/Sale/{sale_id}")
-        if wanted is not None:
-            self._check_lines_writable(current, wanted)
         if sale_changes:
             headers = {**PATCH_HEADERS, **unmodified_since(current)}
             self.api.session.json("PATCH", f"/Sale/{sale_id}", json=patch.document(sale_changes, current), headers=headers)
@@ -168,12 +162,3 @@ class Sales:
                 raise ApiError(400, "SuperOffice makes quote lines from a product (its ERPProductKey); the line "
                                     f"{line.get('Name') or line.get('Code') or ''!r} names no product linked in SuperOffice",
                                "POST", "/Agents/Quote/CreateQuoteLine")
-
-    def _check_lines_writable(self, current: dict, wanted: list[dict]) -> None:
-        alternative = current.get("QuoteAlternative") or {}
-        version = self.versions.get(alternative.get("QuoteAlternativeId"), {})
-        if version.get("State") in LOCKED_STATES and len(lines.plan(wanted, current.get("QuoteLines") or [])):
-            raise ApiError(409, f"the sale's quote is {version['State'].lower()} (an order was placed): SuperOffice "
-                                "keeps its lines as accepted; make a new quote version there to change them",
-                           "POST", "/Agents/Quote/SaveQuoteLine")
-
