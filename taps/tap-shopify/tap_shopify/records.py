@@ -62,8 +62,10 @@ def variant_node_query(namespaces: list[str]) -> str:
     )
 
 
+# `quantity` counts every unit ever ordered; `currentQuantity` leaves out the units an order
+# edit removed (a line removed by an edit stays on the order with currentQuantity 0).
 LINE_ITEM = (
-    "id title name quantity sku variant { id sku } product { id } "
+    "id title name quantity currentQuantity sku variant { id sku } product { id } "
     f"originalUnitPriceSet {{ {MONEY} }} discountedUnitPriceSet {{ {MONEY} }} totalDiscountSet {{ {MONEY} }}"
 )
 
@@ -234,7 +236,7 @@ def line_item_record(node: dict) -> dict:
     variant = node.get("variant")
     product = node.get("product")
     return {
-        **{k: node.get(k) for k in ("id", "title", "name", "quantity", "sku")},
+        **{k: node.get(k) for k in ("id", "title", "name", "quantity", "currentQuantity", "sku")},
         "variant": {"id": variant["id"], "sku": variant.get("sku")} if variant else None,
         "product": {"id": product["id"]} if product else None,
         "originalUnitPrice": _amount(node.get("originalUnitPriceSet")),
@@ -245,7 +247,8 @@ def line_item_record(node: dict) -> dict:
 
 def order_record(node: dict) -> dict:
     """An order; each line also carries the order's `taxesIncluded`, since whether a line's
-    price includes VAT is the order's to say and a line is mapped on its own."""
+    price includes VAT is the order's to say and a line is mapped on its own. A line an edit
+    removed (currentQuantity 0) is no line of the order any more: it is left out."""
     customer = node.get("customer")
     taxes_included = node.get("taxesIncluded")
     return {
@@ -257,7 +260,8 @@ def order_record(node: dict) -> dict:
         "totalPrice": _amount(node.get("totalPriceSet")),
         "subtotalPrice": _amount(node.get("subtotalPriceSet")),
         "totalTax": _amount(node.get("totalTaxSet")),
-        "lineItems": [{**line_item_record(line), "taxesIncluded": taxes_included} for line in _nodes(node.get("lineItems"))],
+        "lineItems": [{**line_item_record(line), "taxesIncluded": taxes_included} for line in _nodes(node.get("lineItems"))
+                      if line.get("currentQuantity") != 0],
         "metafields": _metafields(node),
     }
 
