@@ -130,8 +130,11 @@ def test_an_order_for_a_known_customer_and_variant(client):
     assert client.fetch("orders", created["id"]) == stored
     assert {o["id"] for o in client.index("orders")} >= {created["id"]}
 
+    # A line's quantity changes through an order edit, in place (tests/test_order_edits.py).
+    edited = client.update("orders", created["id"], {"lineItems.0.currentQuantity": 5}, stored)
+    assert (edited["lineItems"][0]["id"], edited["lineItems"][0]["currentQuantity"]) == (stored["lineItems"][0]["id"], 5)
     with pytest.raises(ApiError, match="after it is created"):
-        client.update("orders", created["id"], {"lineItems.0.quantity": 5}, stored)
+        client.update("orders", created["id"], {"currencyCode": "SEK"}, edited)
 
 
 def test_an_unknown_variant_is_rejected(client):
