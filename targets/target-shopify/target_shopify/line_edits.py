@@ -16,7 +16,9 @@ that keeps removed lines leaves them in the list). So:
 - an unchanged line: nothing.
 
 A wanted price, title or product of a held line that differs from Shopify's is refused with
-the line and the values named: nothing of the record is written (see `refusal`).
+the line and the values named: nothing of the record is written (see `refusal`). A line of a
+variant is titled by its product in Shopify, so its title is not compared (as orderCreate takes
+none for it), nor is any line's SKU or discount, which Talk does not write to Shopify either.
 """
 from __future__ import annotations
 
@@ -64,13 +66,15 @@ def plan(wanted: list[dict], current: list[dict]) -> LinePlan:
 
 def unchangeable(want: dict, have: dict) -> list[str]:
     """What differs in a held line that no order edit can change. A value the wanted line
-    leaves empty is no change (Shopify fills a line's title and SKU from its variant)."""
+    leaves empty is no change, nor is its SKU (Shopify's is the variant's)."""
     name = have.get("sku") or have.get("title") or have["id"]
     found = []
     wanted_variant, held_variant = (want.get("variant") or {}).get("id"), (have.get("variant") or {}).get("id")
     if wanted_variant and wanted_variant != held_variant:
         found.append(f"line {name} ({have['id']}): product {held_variant or 'none'} -> {wanted_variant}")
-    if want.get("title") and want["title"] != have.get("title"):
+    # A line of a variant is titled by its product (orderCreate and orderEditAddVariant take no
+    # title for it): only a custom line's title is Talk's to write.
+    if not held_variant and want.get("title") and want["title"] != have.get("title"):
         found.append(f"line {name} ({have['id']}): title {have.get('title')!r} -> {want['title']!r}")
     if want.get("originalUnitPrice") is not None and not same_money(want["originalUnitPrice"], have.get("originalUnitPrice")):
         found.append(f"line {name} ({have['id']}): unit price {have.get('originalUnitPrice')} -> {want['originalUnitPrice']}")

@@ -76,7 +76,7 @@ def desired(order: dict, **quantities) -> list[dict]:
     with new quantities by SKU."""
     return [{"id": line["id"], "variant": line["variant"], "sku": line["sku"], "title": line["title"],
              "originalUnitPrice": line["originalUnitPrice"], "discountPercent": 0,
-             "currentQuantity": quantities.get(line["sku"].replace("-", "_"), line["currentQuantity"])}
+             "currentQuantity": quantities.get((line["sku"] or "").replace("-", "_"), line["currentQuantity"])}
             for line in order["lineItems"]]
 
 
@@ -178,3 +178,16 @@ def test_a_commit_refused_before_it_was_applied_is_edited_again(client, order, s
                                                 "body_contains": "orderEditCommit", "status": 503}).raise_for_status()
     stored = client.update("orders", order["id"], {"lineItems": desired(order, SKU_1001=6)}, order)
     assert roots(shop).count("orderEditBegin") == 2 and lines_by_sku(stored)["SKU-1001"]["currentQuantity"] == 6
+
+
+def test_a_variant_line_is_titled_by_its_product_a_custom_line_by_talk(client, order, shop):
+    # The ERP's line text ("Hvit, 3 dl") is no title Shopify gives a line of a variant: no refusal.
+    wanted = desired(order, SKU_1001=4)
+    wanted[0]["title"] = "Hvit, 3 dl"
+    stored = client.update("orders", order["id"], {"lineItems": wanted}, order)
+    assert lines_by_sku(stored)["SKU-1001"]["title"] == "Kaffekopp"
+    custom = client.update("orders", order["id"], {"lineItems": desired(stored) + [
+        {"sku": "GAVE-1", "title": "Gavepapir", "currentQuantity": 1, "originalUnitPrice": "25.00"}]}, stored)
+    renamed = [dict(line, title="Gaveinnpakning") if line["variant"] is None else line for line in desired(custom)]
+    with pytest.raises(ApiError, match=r"title 'Gavepapir' -> 'Gaveinnpakning'"):
+        client.update("orders", order["id"], {"lineItems": renamed}, custom)
