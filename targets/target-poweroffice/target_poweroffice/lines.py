@@ -48,10 +48,17 @@ def plan(wanted: list[dict], present: list[dict], body: Callable[[dict], dict]) 
     return result
 
 
+# A line entered in PowerOffice without a discount has Allowance null: that is Talk's discount
+# of 0, no reason to write the line.
+NULL_IS_ZERO = {"Allowance"}
+
+
 def changed_fields(wanted: dict, present: dict) -> dict:
     """What differs. `ProductCode` is read-only on a line: it is kept (for the client to resolve
     into a ProductId) only when it names another product and no ProductId is given."""
-    changed = {key: value for key, value in wanted.items() if key != "ProductCode" and present.get(key) != value}
+    changed = {key: value for key, value in wanted.items()
+               if key != "ProductCode" and present.get(key) != value
+               and not (key in NULL_IS_ZERO and present.get(key) is None and value == 0)}
     code = wanted.get("ProductCode")
     if code and wanted.get("ProductId") is None and present.get("ProductCode") != code:
         changed["ProductCode"] = code
