@@ -78,3 +78,13 @@ def linked(talk: Talk, system: str, talk_entity: str, global_id: str) -> dict:
                 if r["native_id"] == talk.store.link_for(system, talk_entity, global_id).native_id)
 
 
+def edit_erp_line(talk: Talk, order_id, line_id, quantity) -> None:
+    """An accountant changes a PowerOffice GO sales order line's quantity (one line PATCH)."""
+    from target_poweroffice.client import PATCH_HEADERS
+
+    po = client(talk, "poweroffice")
+    try:
+        po.session.json("PATCH", f"/SalesOrders/{order_id}/Lines/{line_id}",
+                        json=[{"op": "replace", "path": "/Quantity", "value": quantity}], headers=PATCH_HEADERS)
+    finally:
+        po.close()

@@ -10,7 +10,7 @@ from collections import Counter
 import httpx
 
 from harness import Talk
-from systems import client
+from systems import client, edit_erp_line
 from talk_sandbox.admin import shopify_graphql
 
 JOB = "poweroffice-shopify"
@@ -69,13 +69,7 @@ def test_a_line_edited_on_either_side_is_changed_in_place_on_the_other(talk: Tal
     assert {sku: line["currentQuantity"] for sku, line in shop_before.items()} == {"SKU-1001": 2, "SKU-1002": 1}
 
     # The accountant changes the cups to 5 on the order line in PowerOffice GO.
-    po = client(talk, "poweroffice")
-    try:
-        from target_poweroffice.client import PATCH_HEADERS
-        po.session.json("PATCH", f"/SalesOrders/{po_order['Id']}/Lines/{erp_before['SKU-1001']['Id']}",
-                        json=[{"op": "replace", "path": "/Quantity", "value": 5}], headers=PATCH_HEADERS)
-    finally:
-        po.close()
+    edit_erp_line(talk, po_order["Id"], erp_before["SKU-1001"]["Id"], 5)
     talk.clear_logs()
     talk.run_job(JOB)
 

@@ -9,7 +9,7 @@ import time
 
 
 from harness import Talk
-from systems import client
+from systems import client, edit_erp_line
 
 JOB = "woocommerce-poweroffice"
 API = "/wp-json/wc/v3"
@@ -63,13 +63,7 @@ def test_a_line_edited_on_either_side_is_changed_in_place_on_the_other(talk: Tal
     print(f"WooCommerce line edit: PowerOffice writes {writes}")
 
     # The ERP changes the pots to 4.
-    po = client(talk, "poweroffice")
-    try:
-        from target_poweroffice.client import PATCH_HEADERS
-        po.session.json("PATCH", f"/SalesOrders/{order['Id']}/Lines/{before['KANNE-1']['Id']}",
-                        json=[{"op": "replace", "path": "/Quantity", "value": 4}], headers=PATCH_HEADERS)
-    finally:
-        po.close()
+    edit_erp_line(talk, order["Id"], before["KANNE-1"]["Id"], 4)
     talk.clear_logs()
     talk.run_job(JOB)
 
