@@ -17,8 +17,8 @@ REFERENCE = {"talk": {"global_id": "talk-lost-1"}}
 CREATES = {  # entity: (the mutation, a record carrying the global id in its metafield)
     "customers": ("customerCreate", {"firstName": "Per", "lastName": "Hansen", "email": "per.hansen@example.no",
                                      "metafields": REFERENCE}),
-    "products": ("productSet", {"title": "Tekanne", "status": "ACTIVE", "metafields": REFERENCE,
-                                "variants": [{"sku": "SKU-2002", "price": "349.00", "title": "Default Title"}]}),
+    "product_variants": ("productSet", {"fullTitle": "Tekanne", "product": {"status": "ACTIVE"}, "sku": "SKU-2002",
+                                        "price": "349.00", "title": "Default Title", "metafields": REFERENCE}),
     "orders": ("orderCreate", {"email": "per.hansen@example.no", "currencyCode": "NOK", "metafields": REFERENCE,
                                "lineItems": [{"title": "Tekanne", "sku": "SKU-2002", "quantity": 1, "originalUnitPrice": "349.00"}]}),
 }
