@@ -23,6 +23,7 @@ from .auth import SuperOfficeAuth
 DEFAULT_BASE_URL = "https://online.superoffice.com"
 GENERAL_HOSTS = re.compile(r"^(sod|stage|online)\.superoffice\.com$", re.IGNORECASE)
 DEFAULT_PAGE_SIZE = 500  # SuperOffice advises archive pages of at most 1000 rows
+DEFAULT_TIMEOUT = 60.0  # seconds for one response
 
 
 def resolves_tenant(config: Mapping) -> bool:
@@ -63,12 +64,13 @@ class SuperOfficeClient:
         agent = user_agent or str(config.get("user_agent") or "talk-sync/0.1")
         interval = pace(config)
         base = str(config.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
-        self.login = ApiSession(base, min_interval=interval, user_agent=agent)
+        timeout = float(config.get("timeout") or DEFAULT_TIMEOUT)
+        self.login = ApiSession(base, min_interval=interval, user_agent=agent, timeout=timeout)
         self.auth = SuperOfficeAuth(config, self.login)
         self.api_url = tenant_api_url(config, self.login)
         self.session = ApiSession(
             self.api_url, auth_headers=self._headers, on_unauthorized=self.auth.renew, min_interval=interval,
-            user_agent=agent, probe_path="/Contact?$top=1&$select=contactId",
+            user_agent=agent, timeout=timeout, probe_path="/Contact?$top=1&$select=contactId",
         )
         self.page_size = int(config.get("page_size") or DEFAULT_PAGE_SIZE)
         self.listed_at: str | None = None  # the Date header of the last list's first page

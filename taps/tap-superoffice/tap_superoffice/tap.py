@@ -6,7 +6,7 @@ from singer_sdk import typing as th
 from talk.tap import DECIMAL, TalkTap
 
 from . import streams
-from .client import DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, SuperOfficeClient
+from .client import DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, DEFAULT_TIMEOUT, SuperOfficeClient
 
 # How to reach and sign in to SuperOffice: shared with target-superoffice.
 CONNECTION_SETTINGS = th.PropertiesList(
@@ -32,6 +32,9 @@ CONNECTION_SETTINGS = th.PropertiesList(
     th.Property("refresh_token", th.StringType, secret=True, description="OIDC refresh token that renews access_token."),
     th.Property("requests_per_second", DECIMAL, default=0,
                 description="Pace requests under this rate (SuperOffice documents no limit; 0 = no pacing)."),
+    th.Property("timeout", DECIMAL, default=DEFAULT_TIMEOUT,
+                description="Seconds to wait for one response; a write whose answer does not come in time "
+                            "is looked for before it is sent again."),
     th.Property("user_agent", th.StringType, description="User-Agent header for API calls."),
 )
 

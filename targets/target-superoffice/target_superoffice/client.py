@@ -6,10 +6,11 @@ Sign-in, the tenant's API root, pacing and retries are tap-superoffice's `SuperO
 and with one JSON Patch per update, sent with If-Unmodified-Since so an edit made in SuperOffice
 after Talk read the record is never overwritten. Sales go through `sales.py`.
 
-SuperOffice has no external reference field among what Talk reads and writes (a user-defined
-field would be the place; the sandbox does not model them), so `find_by_reference` finds
-nothing and a create whose answer was lost is looked for by its match keys in a fresh index:
-a company by organisation number or e-mail, a person by e-mail, a product by SKU.
+A sale Talk creates carries the Talk id in its `Number` (the mapping's external reference), so
+`find_by_reference` finds a sale whose create answer was lost, or that a killed run created
+without linking it. Contacts, persons and products hold no Talk id: a create whose answer was
+lost is looked for by match keys in a fresh index (a company by organisation number or e-mail,
+a person by e-mail, a product by SKU, which is its ERPProductKey).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Iterable
 from tap_superoffice.client import SuperOfficeClient
 
 from . import patch
+from .lost_answers import odata_text, sale_ids_by_number
 from .sales import PATCH_HEADERS, Sales, read_entity
 from .stamps import unmodified_since
 
@@ -56,10 +58,6 @@ def index_record(entity: str, row: dict) -> dict:
             "UpdatedDate": row["updatedDate"]}
 
 
-def odata_text(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 class SuperOfficeTargetClient:
     """Reads and writes SuperOffice for the shared target logic (see talk.client.SystemClient)."""
 
@@ -84,7 +82,16 @@ class SuperOfficeTargetClient:
             yield index_record(entity, row)
 
     def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
-        return {}  # no external reference in SuperOffice: the write path looks by match key
+        if entity != "sales":
+            return {}  # no Talk id there: the write path looks by match key
+        found = {}
+        for global_id in global_ids:
+            for sale_id in sale_ids_by_number(self.api, global_id):
+                sale = self.sales.fetch(str(sale_id))
+                if sale is not None:
+                    found[global_id] = sale
+                    break
+        return found
 
     def create(self, entity: str, record: dict) -> dict:
         if entity == "sales":

@@ -9,8 +9,10 @@ archive's) is left out: nothing the mapping reads from the target side needs it.
 Written through the REST Sale and the quote agent:
 - create: POST /Sale, CreateAndSaveQuote (a quote with one version and one alternative, which
   is the likely one), then per line CreateQuoteLine from the product's ERPProductKey and
-  SaveQuoteLine with the wanted quantity, price, discount and VAT. A failure after the sale
-  exists deletes it again (with its quote), so the next run does not find half an order;
+  SaveQuoteLine with the wanted quantity, price, discount and VAT. The sale's Number is the
+  Talk id; an answer lost on the way is looked for before anything is sent again
+  (`lost_answers.py`). A failure after the sale exists deletes it again (with its quote), so
+  the next run does not find half an order;
 - update: the sale's own fields by one JSON Patch with If-Unmodified-Since (a sale someone
   changed since it was read is not overwritten: 412, the record waits for the next run), the
   lines by `lines.plan`: one SaveQuoteLine per changed line, CreateQuoteLine + SaveQuoteLine per
@@ -25,14 +27,15 @@ from tap_superoffice.alternatives import chosen_alternative_id
 from tap_superoffice.client import SuperOfficeClient
 from talk.http import ApiError
 
-from . import lines, patch
+from . import lines, lost_answers, patch
 from .stamps import unmodified_since
 
 log = logging.getLogger("target_superoffice")
 
 PATCH_HEADERS = {"Content-Type": "application/json-patch+json"}
-# The sale's fields Talk writes (lines go through the quote agent).
-SALE_FIELDS = ("Heading", "Contact", "Person", "Saledate", "Status")
+# The sale's fields Talk writes (lines go through the quote agent). Number holds the Talk id of a
+# sale Talk creates (the mapping's external reference): a lost answer is looked for by it.
+SALE_FIELDS = ("Heading", "Contact", "Person", "Saledate", "Status", "Number")
 FIRST_ALTERNATIVE = "Talk"
 
 
@@ -86,14 +89,14 @@ class Sales:
                                 "is linked to neither in SuperOffice", "POST", "/Sale")
         self._check_products(wanted)
         fields.setdefault("Heading", f"Order {str(fields.get('Saledate') or '')[:10]}".strip())
-        sale = self.api.session.json("POST", "/Sale", json=fields)  # not repeated blindly: UnknownOutcome
+        sale = lost_answers.create_sale(self.api, fields)
         try:
             if wanted:
-                quote = self.api.agent("CreateAndSaveQuote", {"SaleId": sale["SaleId"], "ConnectionId": 1,
-                                                              "FirstAlternativeName": FIRST_ALTERNATIVE})
+                quote = lost_answers.create_quote(self.api, sale["SaleId"], FIRST_ALTERNATIVE)
                 alternative, _ = chosen_alternative(quote)
+                known: set[int] = set()
                 for line in wanted:
-                    self._add_line(alternative["QuoteAlternativeId"], line)
+                    known.add(self._add_line(alternative["QuoteAlternativeId"], line, known)["QuoteLineId"])
         except Exception:
             # Half an order is worse than none: the next run creates the whole of it again.
             log.warning("sale %s: its quote could not be written; deleting the sale again", sale["SaleId"])
@@ -121,15 +124,15 @@ class Sales:
         if alternative is None:
             if not wanted:
                 return
-            quote = self.api.agent("CreateAndSaveQuote", {"SaleId": current["SaleId"], "ConnectionId": 1,
-                                                          "FirstAlternativeName": FIRST_ALTERNATIVE})
+            quote = lost_answers.create_quote(self.api, current["SaleId"], FIRST_ALTERNATIVE)
             alternative, _ = chosen_alternative(quote)
         todo = lines.plan(wanted, current.get("QuoteLines") or [])
         self._check_products(todo.add + [{**present, **changed} for present, changed in todo.save if "ERPProductKey" in changed])
         for present, changed in todo.save:
             self._save_line(present, changed)
+        known = {line["QuoteLineId"] for line in current.get("QuoteLines") or []}
         for line in todo.add:
-            self._add_line(alternative["QuoteAlternativeId"], line)
+            known.add(self._add_line(alternative["QuoteAlternativeId"], line, known)["QuoteLineId"])
         for number in todo.delete:
             try:
                 self.api.agent("DeleteQuoteLine", {"QuoteLineId": number}, idempotent=True)
@@ -137,13 +140,14 @@ class Sales:
                 if error.status != 404:  # already gone: what was wanted
                     raise
 
-    def _add_line(self, alternative_id: int, wanted: dict) -> dict:
+    def _add_line(self, alternative_id: int, wanted: dict, known: set[int]) -> dict:
         """CreateQuoteLine fills a new line from the product (name, code, price, VAT, cost); the
-        wanted values go on top and SaveQuoteLine stores it (not repeated blindly: it adds)."""
+        wanted values go on top and SaveQuoteLine stores it (it adds: after a lost answer the
+        alternative's lines other than `known` are looked at before it is sent again)."""
         line = self.api.agent("CreateQuoteLine", {"QuoteAlternativeId": alternative_id,
                                                   "ERPProductKey": wanted["ERPProductKey"]}, idempotent=True)
         line.update({name: wanted[name] for name in lines.WRITABLE if wanted.get(name) is not None})
-        return self.api.agent("SaveQuoteLine", {"QuoteLine": line}, idempotent=False)
+        return lost_answers.save_new_line(self.api, line, known)
 
     def _save_line(self, present: dict, changed: dict) -> dict:
         line = {key: value for key, value in present.items() if key not in ("SaleId", "UpdatedDate")}
