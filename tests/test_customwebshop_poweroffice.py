@@ -3,10 +3,15 @@ accountant opening it would see it. The scenarios both webshop pairs share (no-o
 on both sides, creation direction, killed run, rejects, secrets) are in test_customwebshop_flows.py."""
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import time
 from collections import Counter
 
-from harness import Talk
-from systems import client
+from harness import ROOT, Talk
+from systems import client, talk_records
 from test_customwebshop_flows import POWEROFFICE, load_first_contact
 
 
@@ -48,3 +53,35 @@ def test_first_sync_creates_every_webshop_record_once_and_links_the_existing_one
     store = talk.store
     assert store.global_id("customwebshop", "customers", "cus_ola") == store.global_id("poweroffice", "customers", "101")
     assert store.global_id("customwebshop", "products", "prd_cup") == store.global_id("poweroffice", "products", "201")
+
+
+def test_an_order_a_killed_run_created_but_never_linked_is_not_created_back_by_the_other_direction(talk: Talk):
+    """The next run after a crash may start with the other direction, which may create orders
+    too: the order the killed run created in PowerOffice (its answer never came back, so it was
+    never linked) carries its global id as external reference, so it is the webshop's order, not
+    a new one to create in the webshop."""
+    load_first_contact(talk, POWEROFFICE)
+    # PowerOffice applies the first order create and holds its answer; the run dies meanwhile.
+    talk.fault("poweroffice", method="POST", path_prefix="/v2/SalesOrders", after=True, status=0, delay_ms=20000, times=1)
+    run = subprocess.Popen(["meltano", "run", *POWEROFFICE.forward], cwd=ROOT, env=talk.env, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if talk.records("poweroffice", "sales_orders") or run.poll() is not None:
+                break
+            time.sleep(0.1)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    talk.clear_faults()
+    (created,) = talk.records("poweroffice", "sales_orders")
+    assert talk.store.global_id("poweroffice", "sales_orders", created["Id"]) is None
+
+    creates_orders_in_the_webshop = {"TARGET_CUSTOMWEBSHOP_CREATE_FROM": json.dumps(["poweroffice"])}
+    talk.run("--force", *POWEROFFICE.reverse, env=creates_orders_in_the_webshop)
+    talk.run("--force", *POWEROFFICE.forward)
+    talk.run(*POWEROFFICE.reverse, env=creates_orders_in_the_webshop)
+
+    assert len(talk_records(talk, "customwebshop", "order")) == 2
+    assert len(talk_records(talk, "poweroffice", "order")) == 2
+    assert talk.store.global_id("poweroffice", "sales_orders", created["Id"]) == created["ExternalImportReference"]

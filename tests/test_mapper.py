@@ -69,6 +69,23 @@ def test_a_line_read_without_its_order_re_emits_the_whole_order_from_the_store(t
     assert records(run_mapper(tmp_path, singer_input=f"{schema}\n{json.dumps(line)}\n")[0], "order") == []
 
 
+def test_a_record_talk_created_but_never_linked_keeps_the_global_id_it_carries(tmp_path):
+    """A run killed between a create and its link leaves a record that carries its global id as
+    external reference: read back from there, it is that identity, not a new one to create in
+    the system it came from."""
+    store = IdentityStore(f"sqlite:///{tmp_path}/talk.db")
+    from_shopify = new_global_id("shopify", "customers", "gid://shopify/Customer/7")
+    store.link("shopify", "customers", "gid://shopify/Customer/7", from_shopify, "customer")
+    lines = INPUT.read_text().splitlines()
+    ola = json.loads(next(line for line in lines if '"Id": 101' in line))
+    ola["record"]["ExternalImportReference"] = from_shopify
+    stranger = json.loads(next(line for line in lines if '"Id": 102' in line))
+    stranger["record"]["ExternalImportReference"] = "IMPORT-2019-07"  # someone else's import key
+    messages, _ = run_mapper(tmp_path, singer_input="\n".join([lines[2], json.dumps(ola), json.dumps(stranger)]) + "\n")
+    by_source = {r["source"]["id"]: r["id"] for r in records(messages, "customer")}
+    assert by_source == {"101": from_shopify, "102": new_global_id("poweroffice", "customers", "102")}
+
+
 def test_a_value_that_cannot_be_mapped_is_rejected_and_the_rest_goes_on(tmp_path):
     messages, _ = run_mapper(tmp_path)
     assert [p["sku"] for p in records(messages, "product")] == ["SKU-1001"]

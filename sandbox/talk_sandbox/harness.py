@@ -84,20 +84,25 @@ class Talk:
                           method: str | None = None, timeout: float = 120) -> int:
         """Start `meltano run PIPELINE` with every write to `system` slowed down, kill it (tap,
         mapper and target: the whole process group) once `system` has taken `writes` writes,
-        clear the faults; returns how many writes it took. A crash in the middle of a sync."""
+        clear the faults; returns how many writes it took (under `path_prefix`). A crash in the
+        middle of a sync."""
         rule = {"path_prefix": path_prefix, "status": 0, "delay_ms": 250, "times": 1000}
+
+        def taken() -> int:
+            return sum(1 for entry in self.writes(system) if entry["path"].startswith(path_prefix))
+
         self.fault(system, **({"method": method} if method else {}), **rule)
         process = subprocess.Popen(["meltano", "run", *pipeline], cwd=ROOT, env=self.env, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         try:
-            while time.monotonic() < deadline and len(self.writes(system)) < writes and process.poll() is None:
+            while time.monotonic() < deadline and taken() < writes and process.poll() is None:
                 time.sleep(0.1)
         finally:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         self.clear_faults()
-        return len(self.writes(system))
+        return taken()
 
     def run_job(self, job: str = "poweroffice-shopify", **kwargs) -> subprocess.CompletedProcess:
         return self.run(job, **kwargs)

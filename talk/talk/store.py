@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -40,6 +41,14 @@ UNLINKED = "unlinked"
 SCHEMA_LOCK = 0x7A4C_0001  # advisory lock number for creating the schema (PostgreSQL)
 
 GLOBAL_ID_NAMESPACE = uuid.UUID("5f0c2f6e-3c57-4d8e-9a0e-7a1c0b9d7e11")
+
+
+_GLOBAL_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def is_global_id(value: object) -> bool:
+    """Whether a value has the form of a Talk global id (a UUID)."""
+    return isinstance(value, str) and bool(_GLOBAL_ID.match(value))
 
 
 def new_global_id(system: str, entity: str, native_id: str) -> str:

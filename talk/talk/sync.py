@@ -38,7 +38,7 @@ from .policies import BOTH, FROM_DESTINATION, FROM_SOURCE
 from .preview import Preview
 from .links import StoreLinks
 from .lost_answers import CreateOnce
-from .store import UNLINKED, IdentityStore, Link
+from .store import UNLINKED, IdentityStore, Link, new_global_id
 from .transforms import ORDER_LINE, MappingError
 
 log = logging.getLogger("talk.sync")
@@ -350,7 +350,7 @@ class Syncer:
                 if found is not None:
                     return found
         index = self._index(entity)
-        found = index.get(f"ref:{record['id']}")
+        found = index.get(f"ref:{record['id']}") or index.get(f"named:{record['id']}")
         if found is None:
             for key in match_keys(entity.talk, record):
                 if key in index:
@@ -376,6 +376,10 @@ class Syncer:
             for native in self.client.index(entity.stream):
                 if entity.external_reference and get_path(native, entity.external_reference):
                     index.setdefault(f"ref:{get_path(native, entity.external_reference)}", native)
+                # The global id its native id names: a record this system gave an identity to
+                # (it was the source) before the write that would have linked it was lost.
+                if entity.native_id(native) is not None:
+                    index.setdefault(f"named:{new_global_id(self.system, entity.stream, entity.native_id(native))}", native)
                 talk = entity.to_talk(native, self.links)
                 for key in match_keys(entity.talk, talk):
                     index.setdefault(key, native)

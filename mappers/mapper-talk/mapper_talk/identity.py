@@ -12,7 +12,7 @@ from __future__ import annotations
 from talk import flows
 from talk import mapping as mappings
 from talk.matching import match_keys
-from talk.store import IdentityStore, new_global_id
+from talk.store import IdentityStore, is_global_id, new_global_id
 from talk.transforms import ORDER_LINE
 
 
@@ -50,11 +50,19 @@ class SourceIdentities:
         raise NotImplementedError("the mapper only maps inbound")
 
     # -- records ---------------------------------------------------------------------------------
-    def resolve(self, stream: str, talk_entity: str, native_id: str, talk: dict) -> str:
-        """The global id of a native record: its link, else a first-contact match, else new."""
+    def resolve(self, stream: str, talk_entity: str, native_id: str, talk: dict, reference: str | None = None) -> str:
+        """The global id of a native record: its link, else the global id it carries as its
+        external reference (a record Talk created here whose link a killed run never stored),
+        else a first-contact match, else new."""
         found = self.links.get((stream, native_id))
         if found:
             return found
+        if reference:
+            found = self._created_by_talk(talk_entity, str(reference))
+            if found:
+                self.matched.add(found)
+                self._add_link(stream, native_id, found, talk_entity)
+                return found
         keys = self._keys(talk_entity)
         record_keys = match_keys(talk_entity, talk)
         for key in record_keys:
@@ -71,6 +79,19 @@ class SourceIdentities:
         for key in record_keys:
             keys.setdefault(key, found)
         return found
+
+    def _created_by_talk(self, talk_entity: str, reference: str) -> str | None:
+        """The global id a record carries as external reference, when no other record of this
+        system has it: Talk created this record from that identity (and a run killed before the
+        link was stored, or before the source's own link was, left it unlinked). Without this,
+        the reverse pipeline would take it for a new record and create it again where it came
+        from. (A reference someone else's import wrote is harmless: it only becomes the id of
+        a record that has no other.)"""
+        if not is_global_id(reference) or (talk_entity, reference) in self.linked_here:
+            return None
+        if any(link.system == self.system for link in self.store.links_of(reference) if link.talk_entity == talk_entity):
+            return None
+        return reference
 
     def shadows(self, talk_entity: str, global_id: str) -> dict[str, dict]:
         if talk_entity not in self.shadows_loaded:

@@ -22,6 +22,7 @@ from singer_sdk.singerlib.encoding.simple import SimpleSingerWriter
 from talk import business, merge, model, plugin_errors
 from talk import mapping as mappings
 from talk.mapping import EntityMapping
+from talk.paths import get_path
 from talk.rejects import RejectLog
 from talk.settings import BUSINESS_SETTINGS, STORE_SETTINGS
 from talk.store import IdentityStore
@@ -243,7 +244,8 @@ class TalkMapper(InlineMapper):
         """A mapped record on its way: its global id, dropped when nothing changed since the last
         sync (and nothing is owed elsewhere), else marked with what changed."""
         native_id = source["id"]
-        global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk)
+        reference = get_path(record, entity.external_reference) if record is not None and entity.external_reference else None
+        global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk, reference)
         shadows = self.identities.shadows(entity.talk, global_id)
         settled = not self.config.get("forward_unchanged") and not merge.needs_sync(
             talk, shadows, self.system, self.properties[entity.talk])
