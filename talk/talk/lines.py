@@ -20,12 +20,12 @@ from .transforms import ORDER_LINE
 
 
 def line_rule(entity: EntityMapping) -> tuple[Rule, Rule] | None:
-    """The list rule of an entity's lines and its item rule for the line id, if it has them."""
-    for rule in entity.rules:
-        for item in rule.items:
-            if item.transform == "line_id" and item.direction != "out":
-                return rule, item
-    return None
+    """The list rule of an entity's lines and its item rule for the line id, if it has them
+    (found once per mapping: every record a target writes asks)."""
+    if entity.line_rules is None:
+        entity.line_rules = next(((rule, item) for rule in entity.rules for item in rule.items
+                                  if item.transform == "line_id" and item.direction != "out"), ())
+    return entity.line_rules or None
 
 
 def native_ids(rule: Rule, id_rule: Rule, native: dict) -> list[str | None]:

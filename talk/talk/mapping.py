@@ -98,6 +98,7 @@ class EntityMapping:
     read_from: dict[str, Any] = field(default_factory=dict)
     id_normalise: str | None = None  # "email": ids that are e-mail addresses compare case-blind
     _inbound_rules: list[Rule] | None = field(default=None, repr=False)
+    line_rules: tuple | None = field(default=None, repr=False)  # lines.line_rule's answer, once found
 
     def native_id(self, record: dict) -> str | None:
         value = get_path(record, self.id_path)

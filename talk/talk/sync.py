@@ -378,8 +378,9 @@ class Syncer:
                     index.setdefault(f"ref:{get_path(native, entity.external_reference)}", native)
                 # The global id its native id names: a record this system gave an identity to
                 # (it was the source) before the write that would have linked it was lost.
-                if entity.native_id(native) is not None:
-                    index.setdefault(f"named:{new_global_id(self.system, entity.stream, entity.native_id(native))}", native)
+                native_id = entity.native_id(native)
+                if native_id is not None:
+                    index.setdefault(f"named:{new_global_id(self.system, entity.stream, native_id)}", native)
                 talk = entity.to_talk(native, self.links)
                 for key in match_keys(entity.talk, talk):
                     index.setdefault(key, native)
