@@ -5,7 +5,9 @@ export UV_PYTHON_DOWNLOADS := never
 # This machine sets PYTHONDONTWRITEBYTECODE: compile once at install, or every plugin
 # process (three per pipeline) compiles its imports again at start.
 export UV_COMPILE_BYTECODE := 1
-export UV_PYTHON := $(shell command -v python3.11 || command -v python3)
+# The interpreter itself, not a shim (pyenv): uv compares it with the one .venv was made
+# from and rebuilds .venv on every call when they differ.
+export UV_PYTHON := $(shell $$(command -v python3.11 || command -v python3) -c 'import sys; print(sys.executable)')
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
 .PHONY: install demo test bench docs clean
