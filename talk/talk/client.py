@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import Iterable, Protocol
 
 
+class NotSearchable(Exception):
+    """The API cannot search this entity by this kind of match key (SystemClient.search): the
+    write path falls back to reading the destination's index once for the run."""
+
+
 class SystemClient(Protocol):
     system: str
 
@@ -20,6 +25,16 @@ class SystemClient(Protocol):
         """Every record of the entity, in native record shape (may be partial: at least the
         id, the match keys and the external reference). Used once per run for first-contact
         matching; page through with the largest page size the API allows."""
+
+    def search(self, entity: str, key: str) -> list[dict]:
+        """Records of the entity that may hold the first-contact match key `key`, as
+        `talk.matching.match_keys` makes them ('email:ola@example.com', 'org:923456789',
+        'sku:ABC-1'), found with the API's own search or filter: a few requests at most, never
+        a read of the whole entity. Each in native record shape, at least as `index` yields it.
+        Talk maps every candidate and keeps only those whose own match keys include `key`, so
+        a broader search (case-insensitive, prefix, full text) is fine. An incremental run looks
+        up its few new records this way instead of reading the whole destination.
+        Raise NotSearchable for a key kind (or entity) the API cannot search by."""
 
     def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
         """The records whose external reference (the field the mapping's `external_reference`
