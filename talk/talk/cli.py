@@ -247,6 +247,11 @@ def preview(clear: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False), help="Write one .rst file per flow into this directory.")
 def docs(flow: str | None, out: str | None) -> None:
     """The documented flows' property tables, rendered from the mapping files."""
+    from .flows import load as load_flows
+
+    known = list(load_flows())
+    if flow is not None and flow not in known:
+        raise click.BadParameter(f"no flow {flow!r}; known flows: {', '.join(known)}", param_hint="--flow")
     rendered = flow_docs.render_all(flow)
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
