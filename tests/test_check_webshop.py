@@ -2,6 +2,9 @@
 to fix in a broken one (the sandbox with its defects switched on), over real loopback HTTP."""
 from __future__ import annotations
 
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import httpx
 import pytest
 from click.testing import CliRunner
@@ -80,13 +83,55 @@ def test_error_bodies_in_another_shape_are_named(broken):
     assert "customers: create answers 201 with the record" not in failures(broken)
 
 
-def test_a_wrong_key_fails_without_printing_it(shop):
+def test_a_refused_key_is_one_line_and_nothing_is_written(shop):
     wrong = "cws_not_the_right_key_987"
+    shop.delete("/_sandbox/log")
     result = check(shop, key=wrong)
     assert result.exit_code == 1 and wrong not in result.output
-    assert "expected HTTP 201, got 401" in result.output and "SKIP" in result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: the webshop at {shop.base_url}/api/v1 refused the API key (401): check --api-key / TALK_WEBSHOP_API_KEY"]
+    requests = [(e["method"], e["path"]) for e in shop.get("/_sandbox/log").json() if e["path"].startswith("/api/")]
+    assert requests == [("GET", "/api/v1/customers")]  # the other checks did not run
 
 
-def test_nothing_listening_is_a_failure_not_a_crash():
+def test_a_url_without_the_api_path_names_the_one_to_try(shop):
+    result = CliRunner().invoke(main, ["check-webshop", str(shop.base_url), "--api-key", KEY])
+    assert result.exit_code == 1 and KEY not in result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: {shop.base_url} answers 404 on GET /customers: the API's URL ends in /api/v1; try {shop.base_url}/api/v1"]
+
+
+class FrontPage(BaseHTTPRequestHandler):
+    """A shop's web front: every path is an HTML page."""
+
+    def do_GET(self):  # noqa: N802
+        body = b"<!doctype html><html><body>Welcome to our shop</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_url_that_answers_html_names_the_api_url_to_try():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FrontPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        result = CliRunner().invoke(main, ["check-webshop", url, "--api-key", KEY])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 1 and KEY not in result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: {url} answers GET /customers with text/html, not the API's JSON: the API's URL ends in /api/v1; try {url}/api/v1"]
+
+
+def test_nothing_listening_is_one_line_not_a_crash():
     result = CliRunner().invoke(main, ["check-webshop", "http://127.0.0.1:9/api/v1", "--api-key", KEY, "--timeout", "2"])
-    assert result.exit_code == 1 and "no response from http://127.0.0.1:9/api/v1" in result.output and KEY not in result.output
+    assert result.exit_code == 1 and KEY not in result.output
+    assert result.output.strip().splitlines() == ["Error: nothing answers at http://127.0.0.1:9/api/v1: is the webshop running?"]

@@ -277,8 +277,12 @@ def check_webshop(url: str, api_key: str, timeout: float) -> None:
     cancels the orders (the API has no delete). Run it against a test shop.
     """
     from .webshop_api.check import check_webshop as run_checks, render
+    from .webshop_api.preflight import Unusable
 
-    outcomes = run_checks(url, api_key, timeout)
+    try:
+        outcomes = run_checks(url, api_key, timeout)
+    except Unusable as reason:  # one line instead of forty checks failing for the same reason
+        raise click.ClickException(str(reason)) from None
     click.echo(render(outcomes))
     if any(outcome.status == "FAIL" for outcome in outcomes):
         sys.exit(1)

@@ -15,6 +15,7 @@ from typing import Callable
 
 from . import ENTITIES
 from .line_checks import OrderLineChecks
+from .preflight import preflight
 from .probe import Answer, Probe, Skip, expect_etag
 
 SCHEMA = {"customers": "Customer", "products": "Product", "orders": "Order"}
@@ -341,6 +342,7 @@ def render(outcomes: list[Outcome]) -> str:
 def check_webshop(base_url: str, api_key: str, timeout: float = 15.0) -> list[Outcome]:
     probe = Probe(base_url, api_key, timeout)
     try:
+        preflight(probe)  # raises Unusable (a refused key, a wrong URL): no point running the checks
         return Conformance(probe).run_all()
     finally:
         probe.close()
