@@ -274,7 +274,8 @@ def check_webshop(url: str, api_key: str, timeout: float) -> None:
     It WRITES to the webshop: it creates 3 customers, 3 products and 3 orders marked as test
     records (external_reference "talk-check-<run>", names starting "Talk check", SKUs
     "TALK-CHECK-..."), updates them, and at the end archives the customers and products and
-    cancels the orders (the API has no delete). Run it against a test shop.
+    cancels the orders (the API has no delete). Run it against a test shop. Talk's own flows
+    never sync these records (the `ignore` rule in the webshop's mapping file).
     """
     from .webshop_api.check import check_webshop as run_checks, render
     from .webshop_api.preflight import Unusable

@@ -97,6 +97,9 @@ class EntityMapping:
     # out of the order): {stream: ..., when: {native path: value}}.
     read_from: dict[str, Any] = field(default_factory=dict)
     id_normalise: str | None = None  # "email": ids that are e-mail addresses compare case-blind
+    # Records the mapper leaves out of every flow (`talk check-webshop`'s test records): native
+    # path -> {prefix: text}; see ignored().
+    ignore: dict[str, dict] = field(default_factory=dict)
     _inbound_rules: list[Rule] | None = field(default=None, repr=False)
     line_rules: tuple | None = field(default=None, repr=False)  # lines.line_rule's answer, once found
 
@@ -120,6 +123,16 @@ class EntityMapping:
             if str(expected).startswith("not ") and value == str(expected)[4:]:
                 return False
         return True
+
+    def ignored(self, record: dict) -> str | None:
+        """Why no flow syncs this record, or None: a value at one of the `ignore` rule's paths
+        starts with its prefix (external_reference "talk-check-...": a conformance check's test
+        record, which must not become a customer in the ERP)."""
+        for path, condition in self.ignore.items():
+            value = get_path(record, path)
+            if isinstance(value, str) and value.startswith(condition["prefix"]):
+                return f"{path} {value!r} starts with {condition['prefix']!r}"
+        return None
 
     def reads(self, stream: str, record: dict) -> bool:
         """Whether a record of `stream` also holds a record of this (derived) entity."""
@@ -382,8 +395,21 @@ def parse(raw: dict) -> SystemMapping:
             requires=spec.get("requires", {}),
             read_from=spec.get("read_from", {}),
             id_normalise=spec.get("id_normalise"),
+            ignore=parse_ignore(f"{system}/{stream}", spec.get("ignore") or {}),
         )
     return SystemMapping(system=system, title=raw.get("title", system), entities=entities)
+
+
+def parse_ignore(where: str, raw: dict) -> dict[str, dict]:
+    """An entity's `ignore` rule, checked when the file is read: a typo must not let test
+    records through unnoticed."""
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: ignore must map native paths to {{prefix: text}}, got {raw!r}")
+    for path, condition in raw.items():
+        prefix = condition.get("prefix") if isinstance(condition, dict) and set(condition) == {"prefix"} else None
+        if not isinstance(prefix, str) or not prefix:
+            raise MappingError(f"{where}: ignore.{path} must be {{prefix: <text>}}, got {condition!r}")
+    return dict(raw)
 
 
 @lru_cache(maxsize=None)
