@@ -93,6 +93,7 @@ class TalkMapper(InlineMapper):
         self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
         self.queue = Retries(self.store, system)
         self.reading = ""  # the Talk entity the tap's records are of now
+        self.ignored: dict[str, list] = {}  # stream -> [records its mapping's `ignore` rule left out, the first's reason]
 
     # -- Singer messages -------------------------------------------------------------------------
     def map_schema_message(self, message_dict: dict) -> Iterable[singer.Message]:
@@ -156,6 +157,9 @@ class TalkMapper(InlineMapper):
         self.held_parents.clear()
         self._write_messages(self._complete_from_store())
         self._write_messages(self._retries())
+        for stream, (count, why) in self.ignored.items():  # once per run, not once per record
+            self.logger.debug("%s %s: %d record(s) left out by the mapping's ignore rule (the first: %s)",
+                              self.system, stream, count, why)
         # Always: the target learns the source system and records the run even when nothing changed.
         self._write_messages(self._talk_stats())
         if self.latest_state is not None:
@@ -224,6 +228,11 @@ class TalkMapper(InlineMapper):
 
     # -- one record ------------------------------------------------------------------------------
     def _map(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
+        why = entity.ignored(record)
+        if why is not None:  # the mapping's `ignore` rule (talk check-webshop's test records): never synced
+            self.stats[entity.talk]["unchanged"] += 1
+            self.ignored.setdefault(entity.stream, [0, why])[0] += 1
+            return
         native_id = entity.native_id(record)
         source = {"system": self.system, "entity": entity.stream, "id": native_id,
                   "updated_at": entity.native_updated_at(record)}
