@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .catalog import Catalog, product_not_found, variation_not_found
-from .customers import Customers, invalid_id
+from .customers import EMAIL, Customers, invalid_id
 from .errors import WooError, invalid_params
 from .listing import Collection, comma_list, integers, truthy
 from .orders import Orders, order_not_found
@@ -31,8 +31,27 @@ CATALOG_ORDER = {
     "price": lambda r: float(r.get("price") or 0), "popularity": lambda r: r.get("total_sales", 0),
     "rating": lambda r: float(r.get("average_rating") or 0), "menu_order": lambda r: r.get("menu_order", 0),
 }
+def sku_filter(text: str):
+    """`sku=` as WooCommerce queries it: the value split at commas, the whole value too when it
+    holds one (a SKU may contain a comma), each an exact `_sku` meta value. MySQL's collation
+    (utf8mb4_unicode_520_ci) compares them without regard to case."""
+    text = text.strip()
+    parts = text.split(",")
+    wanted = {part.lower() for part in parts + ([text] if len(parts) > 1 else []) if part}
+    return lambda r: bool(r.get("sku")) and r["sku"].lower() in wanted
+
+
+def email_filter(text: str):
+    """`email=`: the parameter's schema format is email (a malformed one is refused, 400); the
+    match is WP_User_Query's exact search of user_email, case-insensitive as MySQL compares."""
+    email = text.strip()
+    if not EMAIL.fullmatch(email):
+        raise invalid_params({"email": "Invalid email address."})
+    return lambda r: (r.get("email") or "").lower() == email.lower()
+
+
 CATALOG_FILTERS = {
-    "sku": lambda text: (lambda skus: lambda r: r.get("sku") in skus)(set(comma_list(text))),
+    "sku": sku_filter,
     "status": status_filter,
     "stock_status": lambda text: lambda r: r.get("stock_status") == text.strip(),
     "tax_class": lambda text: lambda r: r.get("tax_class") == text.strip(),
@@ -45,7 +64,7 @@ COLLECTIONS = {
         default_orderby="name", default_order="asc",
         search_fields=("email", "username", "first_name", "last_name"),
         filters={
-            "email": lambda text: lambda r: (r.get("email") or "").lower() == text.strip().lower(),
+            "email": email_filter,
             "role": lambda text: lambda r: text.strip() == "all" or r.get("role") == text.strip(),
         },
         date_filters=False, defaults={"role": "customer"},

@@ -19,6 +19,7 @@ from tap_woocommerce.auth import WooCommerceAuth
 from tap_woocommerce.client import DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_PAGE_SIZE, api_root, next_page, tls_verify
 from tap_woocommerce.records import meta_data, to_record
 from talk import business
+from talk.client import NotSearchable
 from talk.http import ApiError, ApiSession
 from talk.mapping import load as load_mapping
 from talk.paths import set_path
@@ -28,6 +29,10 @@ from .variations import Parents, is_variation, variation_body
 
 MAX_BATCH = 100  # WooCommerce's limit on items per /batch request
 COLLECTIONS = {"customers": "/customers", "products": "/products", "orders": "/orders"}
+# First-contact match keys a list endpoint filters by: entity -> key kind -> query parameter.
+# `email=` is an exact (case-insensitive) match on the account's e-mail; `sku=` an exact
+# (case-insensitive) match on _sku over products and variations alike.
+SEARCHABLE = {"customers": {"email": "email"}, "products": {"sku": "sku"}}
 # Server-set properties of the tap's records: never sent.
 READ_ONLY = {
     "id", "date_created", "date_created_gmt", "date_modified", "date_modified_gmt", "meta", "avatar_url",
@@ -167,6 +172,28 @@ class WooCommerceClient:
                 if record["meta"].get(key) in wanted:
                     found.setdefault(record["meta"][key], record)
             page = next_page(response, page)
+        return found
+
+    def search(self, entity: str, key: str) -> list[dict]:
+        """The records holding a match key, through the list endpoint's own filter: one request
+        (a SKU or an e-mail belongs to one record), plus one for a variation's parent the run
+        has not read yet. A variable product holding the SKU is left out, as `index` leaves it
+        out: what the shop sells is its variations."""
+        kind, _, value = key.partition(":")
+        param = SEARCHABLE.get(entity, {}).get(kind)
+        if param is None or not value:
+            raise NotSearchable(f"WooCommerce cannot filter {entity} by {kind}")
+        try:
+            raws = self.session.json("GET", COLLECTIONS[entity], params={param: value, "per_page": MAX_PAGE_SIZE})
+        except ApiError as error:
+            if error.status == 400:  # e.g. an e-mail WordPress does not take for one
+                raise NotSearchable(f"WooCommerce refused {entity}?{param}= for this key: {error.detail}") from error
+            raise
+        found = []
+        for raw in raws or []:
+            if trashed(raw) or (entity == "products" and raw.get("type") == "variable"):
+                continue
+            found.append(self.parents.record(raw) if is_variation(raw) else to_record(raw))
         return found
 
     def index(self, entity: str) -> Iterable[dict]:
