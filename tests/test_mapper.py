@@ -36,7 +36,9 @@ def test_native_records_become_talk_records_with_stable_global_ids(tmp_path):
     assert messages[-1]["type"] == "STATE", "state comes last, after every record it covers"
 
 
-def test_an_order_is_joined_with_its_lines_whichever_comes_first(tmp_path):
+def test_an_order_is_joined_with_the_lines_sent_before_it(tmp_path):
+    """tap-poweroffice's lines are a child stream: singer-sdk sends an order's lines before the
+    order (lines_first in the mapping's join), so the order is complete when it comes."""
     messages, _ = run_mapper(tmp_path)
     (order,) = records(messages, "order")
     assert order["customer_id"] == new_global_id("poweroffice", "customers", "101")
@@ -163,3 +165,15 @@ def test_a_record_the_mapper_cannot_map_waits_in_the_queue_and_is_mapped_again_n
     assert "gratis" in row["reason"]
     run_mapper(tmp_path)
     assert store.queue.entries(destination="")[0]["attempts"] == 2
+
+
+def test_an_order_whose_lines_came_first_is_not_held_to_the_end_of_input(tmp_path):
+    """Memory stays bounded: an order goes on as soon as it is read, before records that follow
+    it, instead of waiting with every other order of the run for the end of input."""
+    text = INPUT.read_text().replace('{"type": "STATE"', json.dumps({"type": "RECORD", "stream": "customers", "record": {
+        "Id": 103, "IsPerson": True, "FirstName": "Kari", "LastName": "Nordmann", "EmailAddress": "kari@example.no",
+        "LastChangedDateTimeOffset": "2024-01-03T10:00:00+00:00"}}) + '\n{"type": "STATE"')
+    messages, _ = run_mapper(tmp_path, text)
+    order_at = next(n for n, m in enumerate(messages) if m.get("stream") == "order" and m["type"] == "RECORD")
+    kari_at = next(n for n, m in enumerate(messages) if m["type"] == "RECORD" and m["record"].get("email") == "kari@example.no")
+    assert order_at < kari_at

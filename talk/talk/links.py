@@ -23,6 +23,12 @@ class StoreLinks:
         # an update of that line goes to it, not to a new line.
         self.lines_read: dict[tuple[str, str], str] = {}
 
+    def next_batch(self) -> None:
+        """Forget the last batch's look-ups: a run's memory does not grow with its records.
+        (A dry run's planned links stay: later records may refer to them.)"""
+        self.native_cache.clear()
+        self.lines_read.clear()
+
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str | None:
         streams = [stream] if stream else [e.stream for e in load_mapping(system).for_talk(talk_entity)]
         for name in streams:

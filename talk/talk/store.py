@@ -372,6 +372,43 @@ class IdentityStore:
                 "shadows": conn.execute(sa.select(sa.func.count()).select_from(shadows)).scalar(),
             }
 
+    # -- batches: one query for the records at hand, never one per store -------------------------
+    def global_ids_of_natives(self, system: str, entity: str, native_ids: list[str]) -> dict[str, str]:
+        """native id -> global id for those of `native_ids` that are linked."""
+        query = sa.select(links.c.native_id, links.c.global_id).where(links.c.system == system, links.c.entity == entity)
+        return dict(self._chunked(query, links.c.native_id, [str(n) for n in native_ids]))
+
+    def match_many(self, talk_entity: str, keys: list[str]) -> dict[str, str]:
+        """match key -> global id for those of `keys` that are known."""
+        query = sa.select(match_keys.c.key, match_keys.c.global_id).where(match_keys.c.talk_entity == talk_entity)
+        return dict(self._chunked(query, match_keys.c.key, keys))
+
+    def held_by(self, system: str, talk_entity: str, global_ids: list[str]) -> set[str]:
+        """Those of `global_ids` that `system` holds a record for."""
+        query = sa.select(links.c.global_id).where(links.c.system == system, links.c.talk_entity == talk_entity)
+        return {g for (g,) in self._chunked(query, links.c.global_id, global_ids)}
+
+    def links_of_many(self, global_ids: list[str]) -> list[Link]:
+        """Every link of these identities, in every system."""
+        return [_link(row) for row in self._chunked(sa.select(links), links.c.global_id, global_ids, mappings=True)]
+
+    def add_links_if_new(self, rows: list[dict]) -> None:
+        """Links that are stored only where neither the native record nor the identity is linked
+        in that system yet (a link already there, with its extras, is left as it is)."""
+        if rows:
+            with self._write() as conn:
+                conn.execute(self._insert(links).on_conflict_do_nothing(), [_link_row(r) for r in rows])
+
+    def _chunked(self, query: sa.Select, column: sa.Column, values: list, mappings: bool = False) -> list:
+        """`query` restricted to `column IN values`, 500 values a statement (SQLite's and
+        drivers' parameter limits), in one connection."""
+        values = list(dict.fromkeys(values))
+        rows: list = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(values), 500):
+                result = conn.execute(query.where(column.in_(values[start:start + 500])))
+                rows += result.mappings().all() if mappings else result.all()
+        return rows
 
 COUNTS = ("created", "updated", "unchanged", "linked", "skipped", "rejected")
 LINK_KEY = ["system", "entity", "native_id"]

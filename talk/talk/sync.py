@@ -6,8 +6,9 @@ Per record:
 2. take the identity's locks in this system (global id and match keys, `locks.py`), so no
    other job finds-or-creates it here at the same time;
 3. find the destination record: by link, else (first contact) in the store (another job may
-   just have linked it), by external reference, then by match keys in an index of the
-   destination read once per run;
+   just have linked it), by external reference, then by match keys: looked up with the API's
+   own search (a few records new this run), or in an index of the destination read once per
+   run (an API that cannot search, or a first sync with many new records);
 4. if there is none, create it (only where a flow creates from that source), external
    reference set to the global id so a run killed after the create finds it again; a create
    whose answer was lost is looked for before it is sent again (`lost_answers.py`);
@@ -28,7 +29,8 @@ from typing import Any
 import jsonschema
 
 from . import flows, lines, merge, model
-from .client import SystemClient
+from .batch_rows import BatchRows
+from .client import NotSearchable, SystemClient
 from .http import ApiError, FatalApiError
 from .mapping import EntityMapping, SystemMapping, load as load_mapping
 from .matching import match_keys
@@ -44,6 +46,10 @@ from .transforms import ORDER_LINE, MappingError
 log = logging.getLogger("talk.sync")
 
 PROGRESS_EVERY = 250  # records between progress lines in the target's log
+BATCH = 100  # records whose store rows are read together (one query per kind for the batch)
+# New records looked up one by one per stream before reading the destination's index once is
+# cheaper: a look-up costs one or two requests, the index a page read per 100-250 records.
+LOOKUPS_BEFORE_INDEX = 500
 
 
 class UnreadableAnswer(Exception):
@@ -105,7 +111,9 @@ class Syncer:
         self.mapping: SystemMapping = load_mapping(system)
         self.links = StoreLinks(store)
         self.once = CreateOnce(client, self._landed)
-        self.indexes: dict[str, dict[str, dict]] = {}
+        self.indexes: dict[str, dict[str, str]] = {}  # stream -> match key / ref: -> native id
+        self.lookups: dict[str, int] = defaultdict(int)  # stream -> first-contact look-ups this run
+        self.known = BatchRows(store)
         # counts[(source system, talk entity)][outcome]
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.validators = {e: jsonschema.Draft7Validator(model.schema(e)) for e in model.ENTITIES}
@@ -116,33 +124,34 @@ class Syncer:
     # -- entry points -------------------------------------------------------------------------
     @property
     def batch_size(self) -> int:
+        """Records a client writes per request (1: one at a time)."""
         return max(1, int(getattr(self.client, "batch_size", 1) or 1))
 
     def submit(self, talk_entity: str, record: dict) -> None:
-        """Sync a record now, or (for a client that writes in batches) once its batch is full.
-        A batch holds one Talk entity: customers are linked before the orders that name them."""
-        if self.batch_size == 1:
-            self.sync(talk_entity, record)
-            return
+        """Sync a record once its batch is full: `BATCH` records share their store reads (and,
+        for a client that writes in batches, its requests). A batch holds one Talk entity:
+        customers are linked before the orders that name them."""
         if self.waiting and self.waiting_entity != talk_entity:
             self.flush()
         self.waiting_entity = talk_entity
         self.waiting.append(record)
-        if len(self.waiting) >= self.batch_size:
+        if len(self.waiting) >= max(BATCH, self.batch_size):
             self.flush()
 
     def flush(self) -> None:
         """Write every record still waiting for its batch."""
-        if self.waiting:
-            records, self.waiting = self.waiting, []
-            self.sync_many(self.waiting_entity, records)
+        records, self.waiting = self.waiting, []
+        size = self.batch_size if self.batch_size > 1 else len(records)
+        for start in range(0, len(records), max(1, size)):
+            self.sync_many(self.waiting_entity, records[start:start + size])
 
     def sync(self, talk_entity: str, record: dict) -> str:
         return self.sync_many(talk_entity, [record])[0]
 
     def sync_many(self, talk_entity: str, records: list[dict]) -> list[str]:
-        """Sync records of one Talk entity: plan each (find, merge), write the group (one call
-        per record, or one batch call for a batching client), then link each that was written."""
+        """Sync records of one Talk entity: read their store rows together, then plan each (find,
+        merge), write it and link it; a batching client plans the group, writes it in one
+        call and links each record that was written."""
         outcomes: list[str | None] = [None] * len(records)
         plans: dict[int, Write] = {}
         valid = []
@@ -155,27 +164,29 @@ class Syncer:
                 valid.append(n)
         # From look-up to link, no other job may find-or-create these identities here.
         with self.store.locks.hold(() if self.dry_run else self._lock_keys(talk_entity, [records[n] for n in valid])):
+            self.known.read([records[n]["id"] for n in valid])
+            self.links.next_batch()
             present = self._prefetch(talk_entity, [records[n] for n in valid])
-            for n in valid:
-                try:
-                    planned = self._plan(talk_entity, records[n], present)
-                except FatalApiError:
-                    raise  # wrong credentials, API unreachable: no record can get past it
-                except Exception as exc:  # noqa: BLE001 - one record's failure rejects that record only
-                    self._reject_error(talk_entity, records[n], exc)
-                    planned = "rejected"
-                if isinstance(planned, Write):
-                    plans[n] = planned
-                else:
-                    outcomes[n] = planned
-            for n, result in self._perform(list(plans.values()), keys=list(plans)):
-                write = plans[n]
-                if isinstance(result, Exception):
-                    self._reject_error(talk_entity, write.record, result)
-                    outcomes[n] = "rejected"
-                    continue
-                self._commit(write, result)
-                outcomes[n] = write.outcome
+            # One at a time, each written and linked before the next is planned (two records of
+            # a batch may meet the same destination record); a batching client's group at once.
+            groups = [[n] for n in valid] if self.batch_size == 1 else [valid]
+            for group in groups:
+                for n in group:
+                    planned = self._plan_safely(talk_entity, records[n], present)
+                    if isinstance(planned, Write):
+                        plans[n] = planned
+                    else:
+                        outcomes[n] = planned
+                writes = {n: plans.pop(n) for n in group if n in plans}
+                for n, result in self._perform(list(writes.values()), keys=list(writes)):
+                    write = writes[n]
+                    if isinstance(result, Exception):
+                        self._reject_error(talk_entity, write.record, result)
+                        outcomes[n] = "rejected"
+                        continue
+                    self._commit(write, result)
+                    outcomes[n] = write.outcome
+            self.known.clear()
         self._leave_queue(records, outcomes)
         for record, outcome in zip(records, outcomes):
             source = record.get("source") or {}
@@ -184,6 +195,15 @@ class Syncer:
             if self.processed % PROGRESS_EVERY == 0:
                 log.info("%s: %d records processed so far: %s", self.system, self.processed, self.progress())
         return outcomes
+
+    def _plan_safely(self, talk_entity: str, record: dict, present: dict) -> "Write | str":
+        try:
+            return self._plan(talk_entity, record, present)
+        except FatalApiError:
+            raise  # wrong credentials, API unreachable: no record can get past it
+        except Exception as exc:  # noqa: BLE001 - one record's failure rejects that record only
+            self._reject_error(talk_entity, record, exc)
+            return "rejected"
 
     def _lock_keys(self, talk_entity: str, records: list[dict]) -> list[str]:
         keys = []
@@ -245,7 +265,7 @@ class Syncer:
             return {}
         wanted: dict[str, list[str]] = defaultdict(list)
         for record in records:
-            link = self.store.link_for(self.system, talk_entity, record["id"])
+            link = self.known.link_for(self.system, talk_entity, record["id"])
             if link and not record.get("settled"):
                 wanted[link.entity].append(link.native_id)
         present: dict[tuple[str, str], dict | ApiError] = {}
@@ -270,7 +290,7 @@ class Syncer:
     def _plan(self, talk_entity: str, record: dict, present: dict) -> "Write | str":
         g = record["id"]
         source = record["source"]
-        link = self.store.link_for(self.system, talk_entity, g)
+        link = self.known.link_for(self.system, talk_entity, g)
         first_contact = link is None
         if link and link.extra.get(UNLINKED):
             return "skipped"  # deleted here, and a person chose not to sync it here any more
@@ -294,7 +314,7 @@ class Syncer:
                 return self._plan_create(entity, record)
             other = self.store.global_id(self.system, entity.stream, entity.native_id(current))
             if other and other != g:
-                taken = self.store.link_for(source["system"], talk_entity, other)
+                taken = self.known.link_for(source["system"], talk_entity, other)
                 if taken is not None:
                     # Two records of the source match one destination record (a contact person
                     # with its organisation's e-mail, say): they stay two, and this one waits
@@ -306,6 +326,7 @@ class Syncer:
                 if not self.dry_run:
                     # The destination record already belongs to another global id: same thing, one identity.
                     self.store.merge_identities(g, other)
+                    self.known.forget(g, other)
                     record = {**record, "id": other}
                     g = other
         return self._plan_update(entity, record, current, first_contact)
@@ -315,6 +336,7 @@ class Syncer:
         (an open reject saying what to do); `on_deleted` recreates it, or unlinks it (the
         link stays, marked, so no flow creates it there again). Returns "recreate" or "skipped"."""
         where = f"{self.system} {link.entity} {link.native_id}"
+        self.known.forget(record["id"])
         if self.on_deleted == "recreate":
             if not self.dry_run:
                 self.store.drop_link(self.system, talk_entity, record["id"])
@@ -349,16 +371,50 @@ class Syncer:
                 found = self._read(entity, link.native_id)
                 if found is not None:
                     return found
+        native_id = self._look_up(entity, record)
+        return self._read(entity, native_id) if native_id is not None else None
+
+    def _look_up(self, entity: EntityMapping, record: dict) -> str | None:
+        """The native id of the destination record this one is on first contact: by external
+        reference, then by match key. Looked up through the API's search while a run has few
+        new records; from an index of the whole destination, read once, when the API cannot
+        search or the run is a first sync with many."""
+        if self._searches(entity):
+            try:
+                return self._search(entity, record)
+            except NotSearchable as why:
+                log.info("%s %s: %s; reading the whole of it once for first-contact matching",
+                         self.system, entity.stream, why or "the API cannot search it by every match key")
+                self.lookups[entity.stream] = LOOKUPS_BEFORE_INDEX
         index = self._index(entity)
-        found = index.get(f"ref:{record['id']}") or index.get(f"named:{record['id']}")
-        if found is None:
-            for key in match_keys(entity.talk, record):
-                if key in index:
-                    found = index[key]
-                    break
-        if found is None:
-            return None
-        return self._read(entity, entity.native_id(found)) or found
+        for key in (f"ref:{record['id']}", f"named:{record['id']}", *match_keys(entity.talk, record)):
+            if key in index:
+                return index[key]
+        return None
+
+    def _searches(self, entity: EntityMapping) -> bool:
+        if entity.stream in self.indexes or not hasattr(self.client, "search"):
+            return False
+        self.lookups[entity.stream] += 1
+        if self.lookups[entity.stream] == LOOKUPS_BEFORE_INDEX + 1:
+            log.info("%s %s: more than %d new records this run; reading the whole of it once for first-contact "
+                     "matching instead of a look-up each", self.system, entity.stream, LOOKUPS_BEFORE_INDEX)
+        return self.lookups[entity.stream] <= LOOKUPS_BEFORE_INDEX
+
+    def _search(self, entity: EntityMapping, record: dict) -> str | None:
+        g = record["id"]
+        if entity.external_reference:
+            found = self.client.find_by_reference(entity.stream, [g]).get(g)
+            if found is not None and entity.native_id(found) is not None:
+                return str(entity.native_id(found))
+        for key in match_keys(entity.talk, record):
+            for candidate in self.client.search(entity.stream, key) or ():
+                native_id = entity.native_id(candidate)
+                # The API's search may be broader than the key (a prefix, full text): the
+                # candidate must hold the key itself.
+                if native_id is not None and key in match_keys(entity.talk, entity.to_talk(candidate, self.links)):
+                    return str(native_id)
+        return None
 
     def _read(self, entity: EntityMapping, native_id: str) -> dict | None:
         """One destination record, checked: an answer that is not a record of that kind must not
@@ -369,21 +425,24 @@ class Syncer:
                                    f"that is not a {entity.stream} record: {str(found)[:120]}")
         return found
 
-    def _index(self, entity: EntityMapping) -> dict[str, dict]:
-        """External reference and match keys of every destination record, read once per run."""
+    def _index(self, entity: EntityMapping) -> dict[str, str]:
+        """External reference and match keys of every destination record -> its native id,
+        read once per run (only ids are kept: the record is read when it is matched)."""
         if entity.stream not in self.indexes:
-            index: dict[str, dict] = {}
+            index: dict[str, str] = {}
             for native in self.client.index(entity.stream):
+                native_id = entity.native_id(native)
+                if native_id is None:
+                    continue
+                native_id = str(native_id)
                 if entity.external_reference and get_path(native, entity.external_reference):
-                    index.setdefault(f"ref:{get_path(native, entity.external_reference)}", native)
+                    index.setdefault(f"ref:{get_path(native, entity.external_reference)}", native_id)
                 # The global id its native id names: a record this system gave an identity to
                 # (it was the source) before the write that would have linked it was lost.
-                native_id = entity.native_id(native)
-                if native_id is not None:
-                    index.setdefault(f"named:{new_global_id(self.system, entity.stream, native_id)}", native)
+                index.setdefault(f"named:{new_global_id(self.system, entity.stream, native_id)}", native_id)
                 talk = entity.to_talk(native, self.links)
                 for key in match_keys(entity.talk, talk):
-                    index.setdefault(key, native)
+                    index.setdefault(key, native_id)
             self.indexes[entity.stream] = index
         return self.indexes[entity.stream]
 
@@ -399,20 +458,20 @@ class Syncer:
         for path, value in native.items():
             set_path(body, path, value)
         return Write(entity, record, outcome="created", new_link=True, body=body,
-                     source_shadow=self.store.shadow(record["id"], record["source"]["system"]),
+                     source_shadow=self.known.shadow(record["id"], record["source"]["system"]),
                      lines=self._lines_of(entity, record))
 
     def _plan_update(self, entity: EntityMapping, record: dict, current: dict, first_contact: bool) -> "Write | str":
         g = record["id"]
         source = record["source"]
         destination_talk = entity.to_talk(current, self.links)
-        destination_shadow = None if first_contact else self.store.shadow(g, self.system)
+        destination_shadow = None if first_contact else self.known.shadow(g, self.system)
         self._pair_lines(entity, record, destination_talk, current, destination_shadow)
         holders: list[set[str]] = []  # asked only when an owner policy names a third system
 
         def held_by() -> set[str]:
             if not holders:
-                holders.append({link.system for link in self.store.links_of(g)})
+                holders.append({link.system for link in self.known.links_of(g)})
             return holders[0]
 
         # What the destination writes, and what it only reads but owns (its stock): the owner's
@@ -422,7 +481,7 @@ class Syncer:
         properties = [p for p in readable if p in entity.outbound_properties() or modes[p] == FROM_DESTINATION]
         incoming_time = _parse_time(record.get("updated_at") or source.get("updated_at"))
         destination_time = _parse_time(entity.native_updated_at(current))
-        source_shadow = self.store.shadow(g, source["system"])
+        source_shadow = self.known.shadow(g, source["system"])
 
         def newer(prop: str) -> bool | None:
             """Whether the source's change of `prop` is newer than the destination's, as far as
@@ -522,6 +581,7 @@ class Syncer:
     # -- writing ---------------------------------------------------------------------------------
     def _perform(self, writes: list["Write"], keys: list) -> list[tuple[Any, dict | Exception]]:
         """Carry out planned writes; (key, stored record or the error) for each."""
+        self._link_sources_first([w for w in writes if w.body is not None])
         if self.batch_size == 1:
             results = []
             for key, write in zip(keys, writes):
@@ -551,6 +611,16 @@ class Syncer:
             results += [(k, r) for (k, _), r in zip(updates, updated)]
         return results
 
+    def _link_sources_first(self, creates: list["Write"]) -> None:
+        """Before a create, the source record's own link (the mapper resolved it; it is true
+        whatever becomes of the create). A run killed between the create and its commit then
+        leaves the identity linked on the source side, so the reverse pipeline, meeting the
+        created record, finds where it came from by link instead of creating it back there."""
+        rows = [dict(system=w.record["source"]["system"], entity=w.record["source"]["entity"],
+                     native_id=w.record["source"]["id"], global_id=w.record["id"], talk_entity=w.entity.talk)
+                for w in creates if w.record.get("source", {}).get("id") is not None]
+        self.store.add_links_if_new(rows)
+
     def _write_one(self, write: "Write") -> dict:
         if write.body is not None:
             return self.once.create(write)
@@ -564,11 +634,11 @@ class Syncer:
         (PowerOffice products), by match key in a fresh read of the destination."""
         if entity.external_reference:
             return self.client.find_by_reference(entity.stream, [r["id"] for r in records])
-        self.indexes.pop(entity.stream, None)
+        self.indexes.pop(entity.stream, None)  # read afresh: the create may have landed since
         found = {}
         for record in records:
-            index = self._index(entity)
-            native = next((index[key] for key in match_keys(entity.talk, record) if key in index), None)
+            native_id = self._look_up(entity, record)
+            native = self._read(entity, native_id) if native_id is not None else None
             if native is not None:
                 found[record["id"]] = native
         return found
@@ -621,6 +691,7 @@ class Syncer:
         owed_elsewhere = self._owed_elsewhere(entity.talk, g, {source["system"], self.system}, moved, stored_talk)
         self.store.commit_sync(link_rows=link_rows, shadow_rows=shadow_rows, match_rows=keys, owed=owed_elsewhere,
                                retire_keys=(entity.talk, g, keys_now), conflicts=self._conflict_rows(write))
+        self.known.forget(g)
 
     def _owed_elsewhere(self, talk_entity: str, g: str, synced: set[str], moved: dict[str, tuple[str, str | None]],
                         now: dict) -> dict[str, dict[str, str | None]]:
@@ -631,10 +702,10 @@ class Syncer:
         though the source record is, by then, unchanged against its own shadow."""
         if not moved:
             return {}
-        others = [link for link in self.store.links_of(g) if link.talk_entity == talk_entity and link.system not in synced]
+        others = [link for link in self.known.links_of(g) if link.talk_entity == talk_entity and link.system not in synced]
         if not others:
             return {}
-        shadows = self.store.shadows_of([g]).get(g, {})
+        shadows = self.known.shadows_of(g)
         holders = {link.system for link in others} | synced
         owed: dict[str, dict[str, str | None]] = {}
         for link in others:

@@ -5,6 +5,12 @@ MELTANO_EXTRACTOR_NAMESPACE): map it with S's mapping file, join what S splits (
 into their order), give it its global id, and drop it when it has not changed since the last
 sync and no change is pending for another system (an echo of our own write, or an unchanged
 record re-read). At the end it tells the target what it dropped (stream `talk_stats`).
+
+Records go through in batches of `BATCH` (identity.py reads the store once per batch), in the
+order the tap sent them; memory holds one batch, plus the orders waiting for their lines:
+none when the tap sends an order's lines before the order (`lines_first` in the mapping's
+join: singer-sdk syncs a child stream before it writes the parent's record), else every order
+of the run until the end of input.
 """
 from __future__ import annotations
 
@@ -54,6 +60,9 @@ class RecordWriter(SimpleSingerWriter):
         super().write_message(message)
 
 
+BATCH = 500  # records per store read; large enough to amortise a query, small enough to stay flat
+
+
 class TalkMapper(InlineMapper):
     name = "mapper-talk"
     message_writer_class = RecordWriter
@@ -93,6 +102,7 @@ class TalkMapper(InlineMapper):
         self.stats: dict[str, dict[str, int]] = defaultdict(lambda: {"unchanged": 0, "rejected": 0})
         self.queue = Retries(self.store, system)
         self.reading = ""  # the Talk entity the tap's records are of now
+        self.batch: list[tuple[EntityMapping, dict]] = []  # records waiting for their batch's store read
         self.ignored: dict[str, list] = {}  # stream -> [records its mapping's `ignore` rule left out, the first's reason]
 
     # -- Singer messages -------------------------------------------------------------------------
@@ -118,21 +128,53 @@ class TalkMapper(InlineMapper):
             return
         if entity.talk != self.reading:
             # The tap has moved on to another entity: queued records of the earlier ones go now.
+            yield from self._flush()
             self.reading = entity.talk
             yield from self._retries(before=entity.talk)
         if entity.join:
-            # Hold until its children (order lines) have arrived: they follow their parent.
-            self.held_parents[entity.stream][entity.native_id(record)] = dict(record)
-            return
-        yield from self._map_with_derived(entity, record)
+            native_id = entity.native_id(record)
+            self.held_parents[entity.stream][native_id] = dict(record)
+            if all(spec.get("lines_first") for spec in entity.join.values()):
+                # Its lines came before it: complete now, nothing held.
+                yield from self._add(entity, self._joined(entity, native_id))
+            return  # else held until its lines have arrived: the end of input
+        yield from self._add(entity, record)
 
-    def _map_with_derived(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
-        """The records read out of this one first (a guest order's buyer), then the record
-        itself: the buyer's identity must be resolved before the order refers to it."""
-        for derived in self.mapping.derived_from(entity.stream):
-            if derived.reads(entity.stream, record):
-                yield from self._map(derived, record)
-        yield from self._map(entity, record)
+    def _joined(self, entity: EntityMapping, native_id: str) -> dict:
+        record = self.held_parents[entity.stream].pop(native_id)
+        for into, spec in entity.join.items():
+            record[into] = self.held_children[spec["stream"]].pop(native_id, [])
+        return record
+
+    def _add(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
+        self.batch.append((entity, record))
+        if len(self.batch) >= BATCH:
+            yield from self._flush()
+
+    def _flush(self) -> Iterable[singer.Message]:
+        """Map the batch, read the store once for all of it, and send each record on, in order.
+        A record's buyer (a guest order's customer, read out of the order) is resolved before
+        the order that refers to it."""
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        identities = self.identities
+        identities.next_batch()
+        identities.prefetch_links_grouped([
+            (e.stream, str(e.native_id(record))) for entity, record in batch
+            for e in (*self.mapping.derived_from(entity.stream), entity) if e.native_id(record) is not None])
+        mapped = []
+        for entity, record in batch:
+            for derived in self.mapping.derived_from(entity.stream):
+                if derived.reads(entity.stream, record):
+                    yield from self._map(derived, record)
+            found = self._to_talk(entity, record)
+            if found is not None:
+                mapped.append((entity, found, record))
+        ids = identities.prepare([(entity.stream, entity.talk, source["id"], talk, self._reference(entity, record))
+                                  for entity, (talk, source), record in mapped])
+        for (entity, (talk, source), record), global_id in zip(mapped, ids):
+            yield from self._emit(entity, talk, source, record, global_id)
 
     def map_state_message(self, message_dict: dict) -> Iterable[singer.Message]:
         # Held until the end so that state never runs ahead of records still held for joining.
@@ -146,15 +188,14 @@ class TalkMapper(InlineMapper):
         raise SystemExit("mapper-talk does not take BATCH messages; run the tap without batch mode")
 
     def process_endofpipe(self) -> None:
+        self._write_messages(self._flush())
         # Queued customers and products before the held orders that may name them.
         self._write_messages(self._retries(before="order"))
         for stream, held in self.held_parents.items():
             entity = self.mapping.for_stream(stream)
-            for native_id, record in held.items():
-                for into, spec in entity.join.items():
-                    record[into] = self.held_children[spec["stream"]].pop(native_id, [])
-                self._write_messages(self._map_with_derived(entity, record))
-        self.held_parents.clear()
+            for native_id in list(held):
+                self._write_messages(self._add(entity, self._joined(entity, native_id)))
+        self._write_messages(self._flush())
         self._write_messages(self._complete_from_store())
         self._write_messages(self._retries())
         for stream, (count, why) in self.ignored.items():  # once per run, not once per record
@@ -204,7 +245,7 @@ class TalkMapper(InlineMapper):
         self.held_children.clear()
 
     def _completed(self, entity: EntityMapping, spec: dict, parent_id: str, rows: list[dict]) -> tuple[dict, dict] | None:
-        global_id = self.identities.links.get((entity.stream, parent_id))
+        global_id = self.identities.linked(entity.stream, parent_id)
         shadow = self.identities.shadows(entity.talk, global_id).get(self.system) if global_id else None
         if shadow is None:
             self.logger.info("%s %s: %d changed %s of a %s not synced yet; it goes when it is read itself",
@@ -228,33 +269,45 @@ class TalkMapper(InlineMapper):
 
     # -- one record ------------------------------------------------------------------------------
     def _map(self, entity: EntityMapping, record: dict) -> Iterable[singer.Message]:
+        """One record on its own (a derived buyer, a mapping retried from the queue)."""
+        found = self._to_talk(entity, record)
+        if found is not None:
+            yield from self._emit(entity, *found, record)
+
+    def _to_talk(self, entity: EntityMapping, record: dict) -> tuple[dict, dict] | None:
+        """The record in the Talk model and where it comes from; None when it cannot be mapped
+        (rejected, with the reason, and queued to be mapped again)."""
         why = entity.ignored(record)
         if why is not None:  # the mapping's `ignore` rule (talk check-webshop's test records): never synced
             self.stats[entity.talk]["unchanged"] += 1
             self.ignored.setdefault(entity.stream, [0, why])[0] += 1
-            return
+            return None
         native_id = entity.native_id(record)
         source = {"system": self.system, "entity": entity.stream, "id": native_id,
                   "updated_at": entity.native_updated_at(record)}
         try:
             if native_id is None:
                 raise MappingError(f"record has no {entity.id_path}")
-            talk = entity.to_talk(record, self.identities)
+            return entity.to_talk(record, self.identities), source
         except MappingError as exc:
             self.stats[entity.talk]["rejected"] += 1
             self.rejects.add(stage="mapping", system=self.system, stream=entity.stream, reason=str(exc),
                              source=source, record=record)
             if native_id is not None:
                 self.queue.unmappable(source, entity.talk, str(exc), record)
-            return
-        yield from self._emit(entity, talk, source, record)
+            return None
 
-    def _emit(self, entity: EntityMapping, talk: dict, source: dict, record: dict | None = None) -> Iterable[singer.Message]:
+    @staticmethod
+    def _reference(entity: EntityMapping, record: dict | None) -> str | None:
+        return get_path(record, entity.external_reference) if record is not None and entity.external_reference else None
+
+    def _emit(self, entity: EntityMapping, talk: dict, source: dict, record: dict | None = None,
+              global_id: str | None = None) -> Iterable[singer.Message]:
         """A mapped record on its way: its global id, dropped when nothing changed since the last
         sync (and nothing is owed elsewhere), else marked with what changed."""
         native_id = source["id"]
-        reference = get_path(record, entity.external_reference) if record is not None and entity.external_reference else None
-        global_id = self.identities.resolve(entity.stream, entity.talk, native_id, talk, reference)
+        global_id = global_id or self.identities.resolve(entity.stream, entity.talk, native_id, talk,
+                                                         self._reference(entity, record))
         shadows = self.identities.shadows(entity.talk, global_id)
         settled = not self.config.get("forward_unchanged") and not merge.needs_sync(
             talk, shadows, self.system, self.properties[entity.talk])
