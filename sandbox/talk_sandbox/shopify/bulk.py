@@ -7,7 +7,9 @@ looked at, so no background thread is needed.
 
 The result is a JSONL file: one line per node of the top-level connection, and every node of a
 nested connection on a line of its own carrying `__parentId` (the id of the node it belongs to),
-right after its parent. Plain nested objects and lists stay inline. Pagination arguments are
+right after its parent when `groupObjects` is true (the default before API 2026-01); with
+`groupObjects: false` every top-level line comes first and the nested lines after them, as
+Shopify promises no grouping then. Plain nested objects and lists stay inline. Pagination arguments are
 ignored: a bulk query reads the whole connection. The file is served at
 `/bulk-operation-outputs/<n>.jsonl?signature=...` (a stand-in for Shopify's signed storage URL;
 it is outside `/_sandbox`, so downloads appear in the request log) and needs no access token.
@@ -205,7 +207,7 @@ class BulkOperations:
         return bool(op) and secrets.compare_digest(op["_signature"], signature or "")
 
     # -- mutations ---------------------------------------------------------------------
-    def run(self, schema, query: str) -> dict:
+    def run(self, schema, query: str, group: bool = True) -> dict:
         with self.lock:
             current = self.current()
             if current and current["status"] in ACTIVE:
@@ -221,7 +223,7 @@ class BulkOperations:
                 "id": gid("BulkOperation", number), "status": "CREATED", "errorCode": None, "type": "QUERY",
                 "createdAt": now(), "completedAt": None, "objectCount": "0", "rootObjectCount": "0",
                 "fileSize": None, "url": None, "partialDataUrl": None, "query": query,
-                "_signature": secrets.token_urlsafe(16),
+                "_signature": secrets.token_urlsafe(16), "_group": group,
             }
             self.started[number] = time.monotonic()
             return {"bulkOperation": dict(self.operations[number]), "userErrors": []}
@@ -268,6 +270,8 @@ class BulkOperations:
             op.update(status="FAILED", errorCode="INTERNAL_SERVER_ERROR")
             return
         lines = jsonl_lines(schema, document, result.data)
+        if not op["_group"]:
+            lines = [line for line in lines if "__parentId" not in line] + [line for line in lines if "__parentId" in line]
         self.directory.mkdir(parents=True, exist_ok=True)
         body = "".join(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n" for line in lines)
         self.path(number).write_text(body, encoding="utf-8")

@@ -499,7 +499,8 @@ _field("Mutation", "orderCreate", order_create)
 _field("Mutation", "orderUpdate", order_update)
 _field("Mutation", "customerDelete", customer_delete)
 _field("Mutation", "productDelete", product_delete)
-_field("Mutation", "bulkOperationRunQuery", lambda _, info, query: info.context.bulk.run(schema, query))
+_field("Mutation", "bulkOperationRunQuery",
+       lambda _, info, query, groupObjects=True: info.context.bulk.run(schema, query, groupObjects))
 _field("Mutation", "bulkOperationCancel", lambda _, info, id: info.context.bulk.cancel(gid_number(id) if gid_kind(id) == "BulkOperation" else None))
 
 

@@ -340,7 +340,7 @@ type Mutation {
   orderUpdate(input: OrderInput!): OrderUpdatePayload
   customerDelete(input: CustomerDeleteInput!): CustomerDeletePayload
   productDelete(input: ProductDeleteInput!, synchronous: Boolean = true): ProductDeletePayload
-  bulkOperationRunQuery(query: String!): BulkOperationRunQueryPayload
+  bulkOperationRunQuery(query: String!, groupObjects: Boolean! = true): BulkOperationRunQueryPayload
   bulkOperationCancel(id: ID!): BulkOperationCancelPayload
 }
 

@@ -6,9 +6,16 @@ points. A bulk operation reads the whole connection in one server-side job: one
 `bulkOperationRunQuery` mutation (10 points), a few status polls, one JSONL download.
 
 The JSONL has a line per node of the top-level connection and a line per node of each nested
-connection carrying `__parentId`. `reassemble` puts the nested nodes back under their parents
-(`{"nodes": [...]}`, as a paged query answers), so `records.to_record` turns both into the
-same record, and returns the nodes in `updatedAt` order, as the paged read (sortKey UPDATED_AT).
+connection carrying `__parentId`. The operation is started with `groupObjects: true`, so each
+node's nested nodes follow it directly (API 2026-01 stopped grouping by default). The file is
+read as it downloads: `grouped_nodes` puts the nested nodes back under their parent
+(`{"nodes": [...]}`, as a paged query answers) and hands the parent on as soon as the next
+top-level line shows it is complete, so a read holds one node with its children, never the
+result. `records.to_record` turns both shapes into the same record.
+
+Nodes come in the file's order, which follows the query's `sortKey: UPDATED_AT` as the paged
+read does. The tap's streams are declared sorted, so a file out of that order would stop the run
+at singer-sdk's sort check rather than move the bookmark past a record not yet read.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import re
 import time
 from typing import Any, Callable, Iterable, Iterator
 
-import requests
+import httpx
 
 from . import records
 
@@ -30,8 +37,9 @@ DEFAULT_POLL_MAX_INTERVAL = 30.0
 DEFAULT_TIMEOUT = 3600.0
 ACTIVE = ("CREATED", "RUNNING", "CANCELING")
 
+# groupObjects: a node's nested nodes directly below it, which reading the file as it arrives needs.
 RUN = (
-    "mutation TalkBulkRun($query: String!) { bulkOperationRunQuery(query: $query) { "
+    "mutation TalkBulkRun($query: String!) { bulkOperationRunQuery(query: $query, groupObjects: true) { "
     "bulkOperation { id status } userErrors { field message code } } }"
 )
 POLL = (
@@ -63,9 +71,10 @@ def worth_it(config: Any, count: int, page: int) -> bool:
 
 
 def read_if_worth_it(graphql: Any, config: Any, entity: str, namespaces: list[str], search: str | None,
-                     page: int) -> tuple[list[dict] | None, "BulkRunner | None", int]:
+                     page: int) -> tuple[Iterator[dict] | None, "BulkRunner | None", int]:
     """Count what the read would return; read it with one bulk operation when that is worth it.
-    Returns (nodes or None to page instead, the runner, the count)."""
+    Returns (nodes or None to page instead, the runner, the count). The operation has finished
+    when this returns (a failed one means paging instead); its nodes download as they are read."""
     if config.get("bulk_threshold") is not None and int(config["bulk_threshold"]) <= 0:
         return None, None, 0  # bulk reads disabled: not even the count is asked
     body = graphql(count_query(entity), {"query": search})
@@ -138,50 +147,79 @@ def _kind(gid: Any) -> str | None:
     return match.group(1) if match else None
 
 
-def _number(gid: Any) -> int:
-    match = re.search(r"/(\d+)(?:\?|$)", str(gid or ""))
-    return int(match.group(1)) if match else 0
+class UngroupedResult(BulkUnavailable):
+    """A nested node in the bulk result does not follow its parent: the file was not grouped."""
 
 
-def reassemble(lines: Iterable[dict]) -> list[dict]:
-    """Top-level nodes with their nested connections as `{"nodes": [...]}`, oldest `updatedAt` first."""
-    roots: dict[str, dict] = {}
-    waiting: list[dict] = []
+def grouped_nodes(lines: Iterable[dict]) -> Iterator[dict]:
+    """Top-level nodes in file order, each with its nested connections as `{"nodes": [...]}`,
+    handed on when the next top-level line (or the end) shows it complete."""
+    current: dict | None = None
+    child_ids: set[str] = set()  # the current node's nested nodes: a grandchild names one of them
     for line in lines:
-        if "__parentId" in line:
-            waiting.append(line)
-        else:
-            roots[line["id"]] = line
-    for line in waiting:
-        child = dict(line)
-        parent = roots.get(child.pop("__parentId"))
-        field = CHILD_FIELD.get(_kind(child.get("id")) or "")
-        if parent is None or field is None:
-            continue  # a grandchild or an unknown kind: nothing the records select
-        parent.setdefault(field, {"nodes": []})["nodes"].append(child)
-    return sorted(roots.values(), key=lambda node: (node.get("updatedAt") or "", _number(node.get("id"))))
+        parent_id = line.pop("__parentId", None)
+        if parent_id is None:
+            if current is not None:
+                yield current
+            current, child_ids = line, set()
+        elif current is not None and parent_id == current.get("id"):
+            field = CHILD_FIELD.get(_kind(line.get("id")) or "")
+            if field is not None:  # else a kind the records do not select
+                current.setdefault(field, {"nodes": []})["nodes"].append(line)
+                child_ids.add(line.get("id"))
+        elif parent_id not in child_ids:
+            raise UngroupedResult(f"bulk result line {line.get('id')} follows a node other than its parent {parent_id}: "
+                                  "the result is not grouped (groupObjects)")
+    if current is not None:
+        yield current
 
 
-def download_lines(url: str, request_timeout: float = 300.0, tries: int = 5) -> Iterator[dict]:
-    """The JSONL behind a signed URL: no Shopify token is sent to the storage host."""
-    for attempt in range(tries):
-        try:
-            response = requests.get(url, timeout=request_timeout)
-        except requests.RequestException:
-            if attempt == tries - 1:
-                raise BulkUnavailable("bulk result download failed") from None
-            time.sleep(min(30.0, 0.5 * 2**attempt))
-            continue
-        if response.status_code >= 500 or response.status_code == 429:
-            if attempt == tries - 1:
-                raise BulkUnavailable(f"bulk result download answered {response.status_code}")
-            time.sleep(min(30.0, 0.5 * 2**attempt))
-            continue
-        if response.status_code != 200:
-            raise BulkUnavailable(f"bulk result download answered {response.status_code}")
-        response.encoding = "utf-8"
-        return iter([json.loads(line) for line in response.text.splitlines() if line.strip()])
-    raise BulkUnavailable("bulk result download failed")
+class _TryAgain(Exception):
+    pass
+
+
+def _raw_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Complete lines (with their newline) of a byte stream; the last one may have none."""
+    rest = b""
+    for chunk in chunks:
+        rest += chunk
+        *complete, rest = rest.split(b"\n")
+        for line in complete:
+            yield line + b"\n"
+    if rest:
+        yield rest
+
+
+def download_lines(url: str, request_timeout: float = 300.0, tries: int = 5,
+                   sleep: Callable[[float], None] = time.sleep) -> Iterator[dict]:
+    """The JSONL behind a signed URL, one line at a time as the body arrives (no Shopify token is
+    sent to the storage host). A download refused (429, 5xx) or broken off is asked again, up to
+    `tries` times, and goes on after the last complete line: from that byte where the host
+    honours a Range request, else by passing over the lines already read."""
+    done_bytes = done_lines = failures = 0
+    with httpx.Client(timeout=request_timeout, follow_redirects=True) as http:
+        while True:
+            headers = {"Range": f"bytes={done_bytes}-"} if done_bytes else {}
+            try:
+                with http.stream("GET", url, headers=headers) as response:
+                    if response.status_code == 429 or response.status_code >= 500:
+                        raise _TryAgain(f"answered {response.status_code}")
+                    if response.status_code not in (200, 206):
+                        raise BulkUnavailable(f"bulk result download answered {response.status_code}")
+                    skip = done_lines if response.status_code == 200 else 0
+                    for raw in _raw_lines(response.iter_bytes()):
+                        if skip:
+                            skip -= 1
+                            continue
+                        done_bytes, done_lines = done_bytes + len(raw), done_lines + 1
+                        if raw.strip():
+                            yield json.loads(raw)
+                    return
+            except (httpx.TransportError, _TryAgain) as exc:
+                failures += 1
+                if failures >= tries:
+                    raise BulkUnavailable(f"bulk result download failed after {done_lines} lines ({exc})") from None
+                sleep(min(30.0, 0.5 * 2 ** (failures - 1)))
 
 
 # -- running one -------------------------------------------------------------------------
@@ -212,7 +250,9 @@ class BulkRunner:
         self.polls = 0
         self.operation: dict | None = None
 
-    def run(self, query: str) -> list[dict]:
+    def run(self, query: str) -> Iterator[dict]:
+        """Start the query and wait for it (failures raise BulkUnavailable here); the result's
+        lines are downloaded as the returned iterator is read."""
         deadline = self.clock() + self.limit
         operation_id = self._start(query, deadline)
         self.operation = self._wait(operation_id, deadline, cancel_on_timeout=True)
@@ -221,12 +261,12 @@ class BulkRunner:
             raise BulkUnavailable(f"bulk operation {operation_id} ended {status} ({self.operation.get('errorCode')})")
         url = self.operation.get("url")
         if not url:
-            return []  # Shopify gives no file when nothing matched
-        return list(self.download(url))
+            return iter(())  # Shopify gives no file when nothing matched
+        return iter(self.download(url))
 
-    def read(self, entity: str, namespaces: list[str], search: str | None = None) -> list[dict]:
-        """The entity's nodes matching `search`, reassembled, oldest `updatedAt` first."""
-        return reassemble(self.run(bulk_query(entity, namespaces, search)))
+    def read(self, entity: str, namespaces: list[str], search: str | None = None) -> Iterator[dict]:
+        """The entity's nodes matching `search` with their nested nodes, in the file's order."""
+        return grouped_nodes(self.run(bulk_query(entity, namespaces, search)))
 
     def _start(self, query: str, deadline: float) -> str:
         while True:

@@ -110,17 +110,24 @@ class ShopifyStream(TalkStream, GraphQLStream):
         else:
             yield from nodes  # post_process turns each node into a record, as for a page
 
-    def bulk_nodes(self, context) -> list[dict] | None:
-        """The nodes read by a bulk operation, or None when this read should be paged."""
+    def bulk_nodes(self, context) -> t.Iterator[dict] | None:
+        """The nodes read by a bulk operation, as they download; None when this read should be paged."""
         nodes, runner, count = bulk.read_if_worth_it(
             lambda query, variables: self._graphql(query, variables).get("data") or {},
             self.config, self.entity, self.namespaces, self.search_filter(context), self.page_size,
         )
-        if nodes is not None:
-            self.logger.info("%s: %d of %d records read by bulk operation %s after %d polls",
-                             self.name, len(nodes), count, (runner.operation or {}).get("id"), runner.polls)
-            self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
-        return nodes
+        if nodes is None:
+            return None
+        self.bulk_polls = getattr(self, "bulk_polls", 0) + runner.polls
+        return self._counted(nodes, count, runner)
+
+    def _counted(self, nodes: t.Iterator[dict], count: int, runner: bulk.BulkRunner) -> t.Iterator[dict]:
+        read = 0
+        for node in nodes:
+            read += 1
+            yield node
+        self.logger.info("%s: %d of %d records read by bulk operation %s after %d polls",
+                         self.name, read, count, (runner.operation or {}).get("id"), runner.polls)
 
     def get_new_paginator(self) -> PageInfoPaginator:
         return PageInfoPaginator(self.entity)

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+import tracemalloc
 
 import pytest
-from tap_shopify.bulk import BulkRunner, BulkUnavailable, bulk_query, reassemble
+from tap_shopify.bulk import BulkRunner, BulkUnavailable, UngroupedResult, bulk_query, grouped_nodes
 
 from shopify_sandbox import tap_config
 from test_pagination import run_tap
@@ -146,14 +147,19 @@ def test_runner_waits_for_a_running_operation_and_backs_off():
         {"node": {"id": "gid://shopify/BulkOperation/2", "status": "COMPLETED", "url": "http://files/2.jsonl"}},
     ])
     slept: list[float] = []
-    lines = [{"id": "gid://shopify/Order/2", "updatedAt": "2024-01-02T00:00:00Z"},
+    lines = [{"id": "gid://shopify/Order/1", "updatedAt": "2024-01-01T00:00:00Z"},
              {"id": "gid://shopify/LineItem/9", "__parentId": "gid://shopify/Order/1"},
-             {"id": "gid://shopify/Order/1", "updatedAt": "2024-01-01T00:00:00Z"}]
+             {"id": "gid://shopify/Order/2", "updatedAt": "2024-01-02T00:00:00Z"}]
     runner = BulkRunner(lambda q, v: next(answers), download=lambda url: lines, interval=1.0, sleep=slept.append)
-    nodes = reassemble(runner.run("{ orders { edges { node { id } } } }"))
+    nodes = list(grouped_nodes(runner.run("{ orders { edges { node { id } } } }")))
     assert [n["id"] for n in nodes] == ["gid://shopify/Order/1", "gid://shopify/Order/2"]
     assert nodes[0]["lineItems"] == {"nodes": [{"id": "gid://shopify/LineItem/9"}]}
     assert slept == [1.0, 1.0, 1.5, 2.25] and runner.polls == 4
+
+    # A nested line that does not follow its parent (an ungrouped file) is an error, not a lost line.
+    ungrouped = [lines[0], lines[2], {"id": "gid://shopify/LineItem/9", "__parentId": "gid://shopify/Order/1"}]
+    with pytest.raises(UngroupedResult, match="LineItem/9 follows a node other than its parent"):
+        list(grouped_nodes(ungrouped))
 
     failing = iter([{"bulkOperationRunQuery": {"bulkOperation": None, "userErrors": [{"field": ["query"], "code": "INVALID", "message": "bad"}]}}])
     try:
@@ -182,3 +188,27 @@ def test_a_sized_shop_is_read_with_at_most_one_request_per_100_records(sandbox):
     # list reads (downloads): 3 for 700 records
     assert counts["bulk-operation-outputs"] <= 700 / 100
     assert polls <= 10
+
+
+def test_a_large_bulk_result_is_read_as_it_downloads(sandbox):
+    """Every customer arrives, while at most a few of them are in memory at once: the peak
+    allocation stays under a fixed bound far below the result (which the old read held parsed
+    in full, several times its size)."""
+    sandbox.reset(demo=False)
+    sandbox.seed(customers=4000, products=0, orders=0)
+    runner = BulkRunner(lambda query, variables: sandbox.graphql(query, variables)["data"], interval=0.05)
+    nodes = runner.read("customers", ["talk"])  # the operation ran; nothing is downloaded yet
+    tracemalloc.start()
+    try:
+        count, previous, in_order = 0, "", True
+        for node in nodes:
+            count += 1
+            in_order = in_order and node["updatedAt"] >= previous
+            previous = node["updatedAt"]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    size = int(runner.operation["fileSize"])
+    print(f"\nbulk result {size / 1e6:.1f} MB read with a peak of {peak / 1e6:.2f} MB")
+    assert count == 4000 and in_order
+    assert size > 2_000_000 and peak < 1_000_000

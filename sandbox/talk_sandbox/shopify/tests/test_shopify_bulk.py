@@ -92,6 +92,13 @@ def test_orders_come_as_jsonl_with_nested_nodes_on_their_own_lines(shop):
     assert [o["id"] for o in orders] == [o["id"] for o in paged]
 
 
+def test_without_grouping_the_nested_lines_come_after_every_top_level_line(shop):
+    ungrouped = RUN.replace("(query: $q)", "(query: $q, groupObjects: false)")
+    op = gql(shop, ungrouped, {"q": ORDERS})["data"]["bulkOperationRunQuery"]["bulkOperation"]
+    lines = [json.loads(line) for line in httpx.get(finish(shop, op["id"])["url"]).text.splitlines()]
+    kinds = ["child" if "__parentId" in line else "order" for line in lines]
+    assert kinds == sorted(kinds, key=lambda kind: kind == "child") and kinds.count("order") == 13 and "child" in kinds
+
 def test_one_bulk_query_at_a_time_and_cancel(shop):
     shop.post("/_sandbox/settings", json={"bulk_delay_seconds": 30})
     first = gql(shop, RUN, {"q": "{ customers { edges { node { id } } } }"})["data"]["bulkOperationRunQuery"]["bulkOperation"]
