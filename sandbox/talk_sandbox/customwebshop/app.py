@@ -37,12 +37,25 @@ from . import seed
 from .lines import OrderLines
 from .records import ApiError, Records, etag, parse_time, stamp
 
-# Equality filters each list endpoint takes besides updated_since, cursor and limit.
-FILTERS = {"customers": ("external_reference", "email"), "products": ("external_reference", "sku"),
+# Filters each list endpoint takes besides updated_since, cursor and limit, and the form in
+# which each compares a record's value with the parameter (the document's words): the external
+# reference exactly, e-mail and SKU without regard to case, an organisation number on its
+# letters and digits only ("923 456 789" is found by 923456789).
+FILTERS = {"customers": ("external_reference", "email", "organisation_number"), "products": ("external_reference", "sku"),
            "orders": ("external_reference",)}
+COMPARED_AS = {
+    "email": lambda value: value.lower(),
+    "sku": lambda value: value.upper(),
+    "organisation_number": lambda value: "".join(ch for ch in value if ch.isalnum()).upper(),
+}
+# The filters the document makes optional (first-contact look-ups): a webshop may refuse them.
+MATCH_FILTERS = {"email", "sku", "organisation_number"}
 # Deliberate deviations from the document, switched on through the `defects` setting so the
-# conformance checker's tests can show it catches them. Never on by default.
-DEFECTS = {"no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors", "new_line_ids"}
+# conformance checker's tests can show it catches them. Never on by default. `ignore_match_filters`
+# answers as if the optional filters were not there; `refuse_match_filters` refuses them with 400
+# invalid_parameter, which the document allows.
+DEFECTS = {"no_next_cursor", "ignore_updated_since", "ignore_if_match", "plain_errors", "new_line_ids",
+           "ignore_match_filters", "refuse_match_filters"}
 
 
 def encode_cursor(record: dict) -> str:
@@ -170,10 +183,15 @@ class CustomWebshopEmulator(Emulator):
                                f"e.g. 2024-05-01T10:00:00Z, not '{since}'.", "updated_since") from None
             records = [r for r in records if r["updated_at"] > since]
         for name in FILTERS[entity]:
-            if name in query:
-                value = query[name]
-                same = (lambda a, b: (a or "").lower() == b.lower()) if name == "email" else (lambda a, b: a == b)
-                records = [r for r in records if same(r.get(name), value)]
+            if name not in query:
+                continue
+            if name in MATCH_FILTERS and self.defect("refuse_match_filters"):
+                raise ApiError(400, "invalid_parameter", f"This webshop does not filter by {name}.", name)
+            if name in MATCH_FILTERS and self.defect("ignore_match_filters"):
+                continue
+            form = COMPARED_AS.get(name, lambda value: value)
+            wanted = form(query[name])
+            records = [r for r in records if r.get(name) is not None and form(r[name]) == wanted]
         if query.get("cursor"):
             position = decode_cursor(query["cursor"])
             records = [r for r in records if (r["updated_at"], r["id"]) > position]

@@ -16,6 +16,7 @@ from talk.http import ApiError, ApiSession
 from talk.paths import get_path, set_path
 
 from .lines import LineWriter, plan_lines
+from .search import FilterSearch
 
 log = logging.getLogger("target_customwebshop.client")
 
@@ -75,6 +76,7 @@ class CustomWebshopClient:
         )
         # The API needs a rate to create a product; one from PowerOffice GO names none.
         self.default_vat_rate = str(config.get("default_vat_rate") or business.default_vat_rate())
+        self.filters = FilterSearch(self.session)
 
     def fetch(self, entity: str, native_id: str) -> dict | None:
         try:
@@ -95,6 +97,11 @@ class CustomWebshopClient:
             cursor = page.get("next_cursor")
             if not cursor:
                 return
+
+    def search(self, entity: str, key: str) -> list[dict]:
+        """Through the list's optional match filters (search.py); NotSearchable where the
+        webshop does not implement the one the key needs."""
+        return self.filters.search(_checked(entity), key)
 
     def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
         """One list request per global id, filtered by the API (`?external_reference=`)."""

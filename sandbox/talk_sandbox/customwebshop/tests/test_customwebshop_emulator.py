@@ -45,6 +45,9 @@ def test_updated_since_and_filters(api):
     assert [p["sku"] for p in get(api, "/products", updated_since=since).json()["data"]] == ["CWS-2001", "CWS-2002"]
     assert [p["sku"] for p in get(api, "/products", sku="SKU-1002").json()["data"]] == ["SKU-1002"]
     assert len(get(api, "/customers", email="OLA.NORDMANN@example.no").json()["data"]) == 1
+    assert [p["sku"] for p in get(api, "/products", sku="sku-1002").json()["data"]] == ["SKU-1002"]
+    fjordkaffe = get(api, "/customers", organisation_number="912 345 670").json()["data"]
+    assert [c["company_name"] for c in fjordkaffe] == ["Fjordkaffe AS"]
     assert get(api, "/products", updated_since="yesterday").status_code == 400
 
 
