@@ -5,30 +5,16 @@ PowerOffice `LastName`, a Shopify `lastName` and a webshop `last_name` alike.
 """
 from __future__ import annotations
 
-from harness import SECRETS, Talk
+from harness import Talk
 from talk import mapping
+from talk import systems as registry
 from talk.links import StoreLinks
 
 
 def client(talk: Talk, system: str):
-    url = talk.api_url(system)
-    if system == "poweroffice":
-        from target_poweroffice.client import PowerOfficeClient
-        keys = dict(zip(("application_key", "client_key", "subscription_key"), SECRETS[system]))
-        return PowerOfficeClient({"base_url": url, **keys})
-    if system == "shopify":
-        from target_shopify.client import ShopifyClient
-        return ShopifyClient({"base_url": url, "access_token": SECRETS[system][0]})
-    if system == "woocommerce":
-        from target_woocommerce.client import WooCommerceClient
-        return WooCommerceClient({"base_url": url, "consumer_key": SECRETS[system][0], "consumer_secret": SECRETS[system][1]})
-    if system == "superoffice":
-        from target_superoffice.client import SuperOfficeTargetClient
-        secret, _, refresh_token = SECRETS[system]
-        return SuperOfficeTargetClient({"base_url": url, "context_id": "Cust12345", "client_id": "sandbox-superoffice-client-id",
-                                        "client_secret": secret, "refresh_token": refresh_token})
-    from target_customwebshop.client import CustomWebshopClient
-    return CustomWebshopClient({"base_url": url, "api_key": SECRETS[system][0]})
+    """The system's SystemClient on this run's sandbox, with the sandbox's credentials (talk.systems)."""
+    registered = registry.get(system)
+    return registered.client_class()({"base_url": talk.api_url(system), **registered.sandbox_settings})
 
 
 def talk_records(talk: Talk, system: str, talk_entity: str) -> list[dict]:

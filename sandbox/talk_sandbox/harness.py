@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from talk.rejects import read as read_rejects
+from talk import systems as registry
 from talk.store import IdentityStore
 
 from .common.requestlog import is_write
@@ -20,16 +21,8 @@ from .systems import SYSTEMS
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 
-SECRETS = {
-    "poweroffice": ["sandbox-application-key", "sandbox-client-key", "sandbox-subscription-key"],
-    "shopify": ["shpat_sandbox_token"],
-    "woocommerce": ["ck_sandbox_consumer_key_0123456789abcdef", "cs_sandbox_consumer_secret_0123456789abcdef"],
-    "customwebshop": ["cws_sandbox_api_key_0123456789"],
-    # Client secret (ApplicationToken, SO-AppToken), system user token, refresh token; the demo
-    # app's RSA private key is talk_sandbox/superoffice/demo_app_key.pem (sandbox only).
-    "superoffice": ["sandbox-superoffice-client-secret-0123456789", "TalkSandbox-sandbox-system-user-token-0123456789",
-                    "sandbox-superoffice-refresh-token-0123456789"],
-}
+# Every installed system's sandbox credentials (talk.systems): no output may show one.
+SECRETS = {name: list(system.sandbox_secrets) for name, system in registry.registered().items()}
 
 
 class Talk:

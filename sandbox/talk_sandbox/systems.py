@@ -1,24 +1,24 @@
-"""The emulators Talk ships, their default ports and where their classes live."""
+"""The emulators of the installed systems, their default ports and where their classes live.
+
+Read from the registry (talk.systems): a system registers its emulator with the entry point
+of its target package, so a new system's sandbox needs no line here.
+"""
 from __future__ import annotations
 
-import importlib
+from talk import systems as registry
 
-# `api_path`: what the plugins' `base_url` setting appends to the emulator's root URL.
-SYSTEMS: dict[str, dict] = {
-    "poweroffice": {"port": 8701, "emulator": "talk_sandbox.poweroffice.app:PowerOfficeEmulator",
-                    "title": "PowerOffice GO", "api_path": "/v2"},
-    "shopify": {"port": 8702, "emulator": "talk_sandbox.shopify.app:ShopifyEmulator", "title": "Shopify", "api_path": ""},
-    "woocommerce": {"port": 8703, "emulator": "talk_sandbox.woocommerce.app:WooCommerceEmulator",
-                    "title": "WooCommerce", "api_path": ""},
-    # The environment's root (as https://sod.superoffice.com): sign-in and /api/state live there,
-    # the tenant's API under /{ContextId}/api/v1 (context Cust12345).
-    "superoffice": {"port": 8704, "emulator": "talk_sandbox.superoffice.app:SuperOfficeEmulator",
-                    "title": "SuperOffice", "api_path": ""},
-    "customwebshop": {"port": 8705, "emulator": "talk_sandbox.customwebshop.app:CustomWebshopEmulator",
-                      "title": "Custom Webshop", "api_path": "/api/v1"},
-}
+
+def _emulators() -> dict[str, dict]:
+    """`api_path`: what the plugins' `base_url` setting appends to the emulator's root URL.
+    `port`: the one the system declares, else the next free one (talk.systems.ports); in port order."""
+    ports = registry.ports()
+    emulated = sorted((name for name, system in registry.registered().items() if system.emulator), key=ports.get)
+    return {name: {"port": ports[name], "emulator": registry.get(name).emulator, "title": registry.get(name).title,
+                   "api_path": registry.get(name).api_path} for name in emulated}
+
+
+SYSTEMS: dict[str, dict] = _emulators()
 
 
 def emulator_class(system: str):
-    module, _, name = SYSTEMS[system]["emulator"].partition(":")
-    return getattr(importlib.import_module(module), name)
+    return registry.get(system).emulator_class()

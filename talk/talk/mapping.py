@@ -14,17 +14,24 @@ from typing import Any
 
 import yaml
 
-from . import model
+from . import model, systems
 from .paths import get_parts, get_path, set_path
 from .transforms import TRANSFORMS, Context, Links, MappingError, normalise_id
 
-BUILTIN_DIR = Path(__file__).parent / "mappings"
+BUILTIN_DIR = Path(__file__).parent / "mappings"  # the mapping files of the systems Talk ships
+
+
+def user_dirs() -> list[Path]:
+    """User mapping directories (TALK_MAPPINGS, os.pathsep-separated): a file there wins over
+    the one its system registers."""
+    return [Path(p) for p in os.environ.get("TALK_MAPPINGS", "").split(os.pathsep) if p]
 
 
 def mapping_dirs() -> list[Path]:
-    """User mapping directories (TALK_MAPPINGS, os.pathsep-separated) win over the built-in ones."""
-    extra = [Path(p) for p in os.environ.get("TALK_MAPPINGS", "").split(os.pathsep) if p]
-    return [*extra, BUILTIN_DIR]
+    """Where mapping files are looked for: the user's directories, then the folders of the
+    files the installed systems register (talk.systems)."""
+    registered = [s.mapping_path().parent for s in systems.registered().values()]
+    return list(dict.fromkeys([*user_dirs(), *registered]))
 
 
 @dataclass
@@ -414,15 +421,21 @@ def parse_ignore(where: str, raw: dict) -> dict[str, dict]:
 
 @lru_cache(maxsize=None)
 def load(system: str) -> SystemMapping:
-    for directory in mapping_dirs():
-        path = directory / f"{system}.yml"
+    """The system's mapping: SYSTEM.yml in a TALK_MAPPINGS directory, else the file the system
+    registers (talk.systems)."""
+    candidates = [directory / f"{system}.yml" for directory in user_dirs()]
+    if system in systems.registered():
+        candidates.append(systems.get(system).mapping_path())
+    for path in candidates:
         if path.exists():
             return parse(yaml.safe_load(path.read_text()))
-    raise MappingError(f"no mapping file for system {system!r} in {', '.join(map(str, mapping_dirs()))}")
+    where = ", ".join(map(str, candidates)) or f"no TALK_MAPPINGS directory, and no installed system is named {system!r}"
+    raise MappingError(f"no mapping file for system {system!r} (looked in: {where})")
 
 
 def available_systems() -> list[str]:
-    systems: set[str] = set()
-    for directory in mapping_dirs():
-        systems |= {p.stem for p in directory.glob("*.yml")}
-    return sorted(systems)
+    """Systems with a mapping file: the installed ones and those of the TALK_MAPPINGS directories."""
+    names = set(systems.registered())
+    for directory in user_dirs():
+        names |= {p.stem for p in directory.glob("*.yml")}
+    return sorted(names)

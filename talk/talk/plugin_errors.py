@@ -43,16 +43,26 @@ class System:
     url_help: str = ""  # what base_url is, when no path can be checked
 
 
-SYSTEMS = {
-    "poweroffice": System("PowerOffice GO", "/v2", "https://goapi.poweroffice.net/v2"),
-    "shopify": System("Shopify", url_help="base_url (or store) must be the shop's address, "
-                      "https://STORE.myshopify.com, and api_version a version the shop serves (YYYY-MM)"),
-    "woocommerce": System("WooCommerce", url_help="base_url must be the shop's root URL "
-                          "(the API is at /wp-json/wc/v3 under it) and the WooCommerce REST API enabled"),
-    "customwebshop": System("Custom Webshop", "/api/v1", "https://shop.example.com/api/v1"),
-    "superoffice": System("SuperOffice", url_help="base_url must be the environment's root "
-                          "(https://online.superoffice.com, or sod for development) and context_id the tenant (Cust12345)"),
-}
+class RegisteredSystems(Mapping):
+    """Each installed system's title and base-URL facts, read from the registry (talk.systems)
+    when a message first needs them: a plugin that never fails never scans the registry."""
+
+    def _all(self) -> dict[str, System]:
+        from . import systems
+
+        return {name: System(s.title, s.api_path, s.example_url, s.url_help) for name, s in systems.registered().items()}
+
+    def __getitem__(self, key: str) -> System:
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+SYSTEMS: Mapping[str, System] = RegisteredSystems()
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
