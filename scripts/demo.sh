@@ -18,9 +18,9 @@ trap 'talk sandbox stop >/dev/null' EXIT
 echo "== Seeding demo data"
 talk sandbox seed
 
-# Every documented flow; its job runs the flow's direction, then the reverse.
-flows=(poweroffice-shopify woocommerce-poweroffice customwebshop-poweroffice customwebshop-shopify
-       superoffice-customwebshop superoffice-poweroffice)
+# Every documented flow (talk/talk/flows.yml, in its order); its job runs the flow's direction,
+# then the reverse.
+mapfile -t flows < <(python -c 'from talk import flows; print("\n".join(flows.load()))')
 for flow in "${flows[@]}"; do
   echo "== talk run $flow (first sync)"
   status=0
@@ -37,5 +37,6 @@ done
 echo "== Records waiting in the retry queue"
 talk rejects
 echo
-echo "Sandbox request logs: talk sandbox log SYSTEM (poweroffice, shopify, woocommerce, superoffice, customwebshop) while started."
+known=$(python -c 'from talk_sandbox.systems import SYSTEMS; print(", ".join(SYSTEMS))')
+echo "Sandbox request logs: talk sandbox log SYSTEM ($known) while started."
 echo "Everything of this demo is in $demo."

@@ -16,9 +16,8 @@ from pathlib import Path
 import httpx
 import jsonschema
 import pytest
-import yaml
-
 from harness import ROOT, SECRETS, Talk
+from talk import meltano_files
 from talk_sandbox.processes import certificate, free_port, running
 
 
@@ -167,7 +166,7 @@ def same(value, text: str) -> bool:
 
 
 def test_every_setting_in_meltano_yml_can_be_set_from_the_environment(talk: Talk):
-    project = yaml.safe_load((ROOT / "meltano.yml").read_text())
+    project = meltano_files.read(ROOT)  # meltano.yml and each system's plugins file
     plugins = [p for kind in ("extractors", "mappers", "loaders") for p in project["plugins"][kind]]
     for plugin in plugins:
         name = plugin["name"]

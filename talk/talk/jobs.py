@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Iterator
 
 import sqlalchemy as sa
-import yaml
 
+from . import meltano_files
 from .store import DEFAULT_URL, IdentityStore, runs
 
 REJECTED_STATUS = 3
@@ -105,7 +105,8 @@ def pipelines(project: dict, names: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 def read_project(root: Path) -> dict:
-    return yaml.safe_load((root / "meltano.yml").read_text()) or {}
+    """meltano.yml with its included files (each system's plugins and jobs), as Meltano reads it."""
+    return meltano_files.read(root)
 
 
 # -- Meltano's files, one set per run ----------------------------------------------------------------
