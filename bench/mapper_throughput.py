@@ -57,20 +57,24 @@ MAP_TRANSFORM_CONFIG = {
 }
 
 
+def customer_record(n: int) -> dict:
+    """PowerOffice customer number n (every third an organisation)."""
+    person = n % 3 != 0
+    return {
+        "Id": n, "IsPerson": person, "FirstName": f"First{n}" if person else None,
+        "LastName": f"Last{n}" if person else None, "Name": None if person else f"Company {n} AS",
+        "EmailAddress": f"Customer{n}@Example.com", "PhoneNumber": f"+47 9{n:07d}",
+        "OrganizationNumber": None if person else f"9{n:08d}",
+        "MailAddress": {"AddressLine1": f"Gate {n}", "ZipCode": "0155", "City": "Oslo", "CountryCode": "no"},
+        "LastChangedDateTimeOffset": "2024-01-01T10:00:00+00:00",
+    }
+
+
 def write_input(path: Path) -> None:
     with path.open("w") as out:
         out.write(json.dumps({"type": "SCHEMA", "stream": "customers", "schema": SCHEMA, "key_properties": ["Id"]}) + "\n")
         for n in range(1, N + 1):
-            person = n % 3 != 0
-            record = {
-                "Id": n, "IsPerson": person, "FirstName": f"First{n}" if person else None,
-                "LastName": f"Last{n}" if person else None, "Name": None if person else f"Company {n} AS",
-                "EmailAddress": f"Customer{n}@Example.com", "PhoneNumber": f"+47 9{n:07d}",
-                "OrganizationNumber": None if person else f"9{n:08d}",
-                "MailAddress": {"AddressLine1": f"Gate {n}", "ZipCode": "0155", "City": "Oslo", "CountryCode": "no"},
-                "LastChangedDateTimeOffset": "2024-01-01T10:00:00+00:00",
-            }
-            out.write(json.dumps({"type": "RECORD", "stream": "customers", "record": record}) + "\n")
+            out.write(json.dumps({"type": "RECORD", "stream": "customers", "record": customer_record(n)}) + "\n")
         out.write(json.dumps({"type": "STATE", "value": {"bookmarks": {"customers": {"replication_key_value": "2024-01-01"}}}}) + "\n")
 
 
