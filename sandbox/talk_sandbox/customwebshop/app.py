@@ -30,6 +30,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from talk.webshop_api import API_PATH, ENTITIES
+from talk.webshop_api.match_filters import matches
 
 from ..common.emulator import Emulator
 from ..common.ratelimit import RequestsPerSecond
@@ -37,19 +38,12 @@ from . import seed
 from .lines import OrderLines
 from .records import ApiError, Records, etag, parse_time, stamp
 
-# Filters each list endpoint takes besides updated_since, cursor and limit, and the form in
-# which each compares a record's value with the parameter (the document's words): the external
-# reference exactly, e-mail and SKU without regard to case, an organisation number on its
-# letters and digits only ("923 456 789" is found by 923456789).
+# Filters each list endpoint takes besides updated_since, cursor and limit: the external
+# reference, compared exactly, and the optional first-contact filters, compared as
+# talk.webshop_api.match_filters says (e-mail and SKU without regard to case, an organisation
+# number on its letters and digits).
 FILTERS = {"customers": ("external_reference", "email", "organisation_number"), "products": ("external_reference", "sku"),
            "orders": ("external_reference",)}
-COMPARED_AS = {
-    "email": lambda value: value.lower(),
-    "sku": lambda value: value.upper(),
-    "organisation_number": lambda value: "".join(ch for ch in value if ch.isalnum()).upper(),
-}
-# The filters the document makes optional (first-contact look-ups): a webshop may refuse them.
-MATCH_FILTERS = {"email", "sku", "organisation_number"}
 # Deliberate deviations from the document, switched on through the `defects` setting so the
 # conformance checker's tests can show it catches them. Never on by default. `ignore_match_filters`
 # answers as if the optional filters were not there; `refuse_match_filters` refuses them with 400
@@ -185,13 +179,12 @@ class CustomWebshopEmulator(Emulator):
         for name in FILTERS[entity]:
             if name not in query:
                 continue
-            if name in MATCH_FILTERS and self.defect("refuse_match_filters"):
+            if name == "external_reference":
+                records = [r for r in records if r.get(name) == query[name]]
+            elif self.defect("refuse_match_filters"):
                 raise ApiError(400, "invalid_parameter", f"This webshop does not filter by {name}.", name)
-            if name in MATCH_FILTERS and self.defect("ignore_match_filters"):
-                continue
-            form = COMPARED_AS.get(name, lambda value: value)
-            wanted = form(query[name])
-            records = [r for r in records if r.get(name) is not None and form(r[name]) == wanted]
+            elif not self.defect("ignore_match_filters"):
+                records = [r for r in records if matches(entity, name, r, query[name])]
         if query.get("cursor"):
             position = decode_cursor(query["cursor"])
             records = [r for r in records if (r["updated_at"], r["id"]) > position]

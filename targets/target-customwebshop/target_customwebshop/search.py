@@ -13,18 +13,12 @@ import logging
 
 from talk.client import NotSearchable
 from talk.http import ApiError, ApiSession
+from talk.webshop_api.match_filters import matches
 
 log = logging.getLogger("target_customwebshop.search")
 
 # entity -> match key kind -> the query parameter that filters by it.
 PARAMETERS = {"customers": {"email": "email", "org": "organisation_number"}, "products": {"sku": "sku"}}
-# How the webshop compares each (the document's words), applied to both sides to tell whether an
-# answer was filtered at all.
-COMPARED_AS = {
-    "email": lambda value: value.strip().lower(),
-    "sku": lambda value: value.strip().upper(),
-    "organisation_number": lambda value: "".join(ch for ch in value if ch.isalnum()).upper(),
-}
 PAGE_SIZE = 50
 MAX_PAGES = 3  # a match key names one record, or a handful (an organisation number): never a scan
 
@@ -41,8 +35,7 @@ class FilterSearch:
             raise NotSearchable(f"the webshop API has no {kind} filter on {entity}")
         if (entity, parameter) in self.unusable:
             raise NotSearchable(self.unusable[(entity, parameter)])
-        form = COMPARED_AS[parameter]
-        wanted, found, cursor = form(value), [], None
+        found, cursor = [], None
         for _ in range(MAX_PAGES):
             params = {parameter: value, "limit": PAGE_SIZE, **({"cursor": cursor} if cursor else {})}
             try:
@@ -53,7 +46,7 @@ class FilterSearch:
                 raise self._unusable(entity, parameter, f"the webshop refuses ?{parameter}= on /{entity} "
                                                         f"({error.detail})") from error
             records = page.get("data") or []
-            if any(form(str(record.get(parameter) or "")) != wanted for record in records):
+            if not all(matches(entity, parameter, record, value) for record in records):
                 raise self._unusable(entity, parameter, f"the webshop ignores ?{parameter}= on /{entity}: "
                                                         "it listed records that do not have the value asked for")
             found += records
