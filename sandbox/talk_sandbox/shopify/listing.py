@@ -13,7 +13,9 @@ from graphql import GraphQLError
 MAX_PAGE = 250
 # Set while a bulk operation runs its query: connections ignore pagination and return every node.
 BULK: contextvars.ContextVar[bool] = contextvars.ContextVar("shopify_bulk", default=False)
-TERM = re.compile(r"""(-)?(?:(\w+):(>=|<=|>|<)?('[^']*'|"[^"]*"|\S+)|('[^']*'|"[^"]*"|\S+))""")
+# A value is a bare word or a quoted string, in which a backslash escapes the next character.
+VALUE = r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\S+"""
+TERM = re.compile(rf"(-)?(?:(\w+):(>=|<=|>|<)?({VALUE})|({VALUE}))")
 
 
 def parse_time(value: str) -> datetime | None:
@@ -27,6 +29,13 @@ def parse_time(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def unquote(value: str) -> str:
+    """A search value as meant: outer quotes off, backslash escapes resolved."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
+
+
 def parse_query(text: str | None) -> list[tuple[bool, str | None, str, str]]:
     """`updated_at:>='2024-01-01' email:a@b.no` -> [(negated, field, comparator, value), ...]."""
     terms = []
@@ -35,9 +44,9 @@ def parse_query(text: str | None) -> list[tuple[bool, str | None, str, str]]:
         if bare is not None:
             if bare.upper() in ("AND", "OR"):
                 continue
-            terms.append((bool(negated), None, ":", bare.strip("'\"")))
+            terms.append((bool(negated), None, ":", unquote(bare)))
         else:
-            terms.append((bool(negated), field.lower(), comparator or ":", value.strip("'\"")))
+            terms.append((bool(negated), field.lower(), comparator or ":", unquote(value)))
     return terms
 
 

@@ -39,6 +39,22 @@ def test_cost_is_reported_and_refunded(shop):
     assert [n["defaultAddress"]["city"] for n in body["data"]["customers"]["nodes"]] == ["Oslo"]
 
 
+
+def test_search_values_may_be_quoted_with_escapes_and_compare_ignoring_case(shop):
+    search = "{ customers(first: 5, query: $q) { nodes { email } } productVariants(first: 5, query: $s) { nodes { sku } } }"
+    query = f"query($q: String, $s: String) {search}"
+    body = gql(shop, query, {"q": 'email:"OLA.Nordmann@example.NO"', "s": 'sku:"sku-1001"'}).json()["data"]
+    assert [n["email"] for n in body["customers"]["nodes"]] == ["ola.nordmann@example.no"]
+    assert [n["sku"] for n in body["productVariants"]["nodes"]] == ["SKU-1001"]
+    # inside quotes a backslash escapes a quote (and itself)
+    created = gql(shop, "mutation($input: ProductSetInput!) { productSet(input: $input) { userErrors { message } } }", {"input": {
+        "title": "Sitat", "productOptions": [{"name": "Title", "values": [{"name": "Default Title"}]}],
+        "variants": [{"sku": 'TE"1\\B', "price": "1.00", "optionValues": [{"optionName": "Title", "name": "Default Title"}]}]}})
+    assert created.json()["data"]["productSet"]["userErrors"] == []
+    body = gql(shop, query, {"q": "email:'nobody@example.no'", "s": 'sku:"te\\"1\\\\b"'}).json()["data"]
+    assert body["customers"]["nodes"] == [] and [n["sku"] for n in body["productVariants"]["nodes"]] == ['TE"1\\B']
+
+
 def test_a_query_over_1000_points_is_refused(shop):
     body = gql(shop, "{ products(first: 100) { nodes { variants(first: 100) { nodes { id } } } } }").json()
     assert body["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
