@@ -54,11 +54,21 @@ def product_selection(namespaces: list[str]) -> str:
     )
 
 
+def _variant_with_product(namespaces: list[str]) -> str:
+    return f"{VARIANT} product {{ {PRODUCT} {metafield_selection(namespaces)} }}"
+
+
 def variant_node_query(namespaces: list[str]) -> str:
     """One variant with the product fields its record carries (target-shopify's fetch)."""
+    return f"query TalkProductVariant($id: ID!) {{ productVariant(id: $id) {{ {_variant_with_product(namespaces)} }} }}"
+
+
+def variant_search_query(namespaces: list[str]) -> str:
+    """Variants matching a search, each as `variant_node_query` reads one (target-shopify's search)."""
     return (
-        f"query TalkProductVariant($id: ID!) {{ productVariant(id: $id) {{ {VARIANT} "
-        f"product {{ {PRODUCT} {metafield_selection(namespaces)} }} }} }}"
+        "query TalkProductVariants($first: Int!, $after: String, $query: String) { "
+        "productVariants(first: $first, after: $after, query: $query) { "
+        f"nodes {{ {_variant_with_product(namespaces)} }} pageInfo {{ hasNextPage endCursor }} }} }}"
     )
 
 

@@ -10,6 +10,7 @@ import logging
 from typing import Any, Iterable
 
 from talk import business
+from talk.client import NotSearchable
 from talk.http import ApiError, ApiSession
 from talk.mapping import load as load_mapping
 from talk.paths import set_path
@@ -28,6 +29,17 @@ ENTITIES = ("customers", "product_variants", "orders")
 CUSTOMER_FIELDS = ("firstName", "lastName", "email", "phone", "note", "tags")
 ORDER_FIELDS = ("email", "note", "poNumber")  # what orderUpdate lets a client change (plus tags, metafields)
 MAX_THROTTLED_RETRIES = 8
+# First-contact search: the connection and Shopify search field per entity and match key kind.
+# An organisation number is a Talk metafield, which Shopify filters by only with an
+# admin-filterable definition (Talk defines none): not searchable.
+SEARCHES = {("customers", "email"): ("customers", "email"), ("product_variants", "sku"): ("productVariants", "sku")}
+SEARCH_PAGE = 10  # a match key names one record, or a few
+MAX_SEARCH_PAGES = 3
+
+
+def search_term(field: str, value: str) -> str:
+    """`field:"value"` in Shopify's search syntax (a quoted value: backslash and quote escaped)."""
+    return f'{field}:"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def address_input(address: dict | None) -> dict | None:
@@ -137,7 +149,8 @@ class ShopifyClient:
             return
         yield from self._paged_index(entity)
 
-    def _bulk_nodes(self, entity: str) -> list[dict] | None:
+    def _bulk_nodes(self, entity: str) -> Iterable[dict] | None:
+        """The entity's nodes from one bulk operation, as they download; None to page instead."""
         page = page_size(records.SELECTIONS[entity](self.namespaces), 250, self.pacer.query_limit())
         nodes, runner, _ = bulk.read_if_worth_it(self.graphql, self.config, entity, self.namespaces, None, page)
         if runner is not None:
@@ -157,6 +170,29 @@ class ShopifyClient:
             if not info.get("hasNextPage"):
                 return
             after = info["endCursor"]
+
+    def search(self, entity: str, key: str) -> list[dict]:
+        """Customers by e-mail (`customers(query: "email:...")`) and variants by SKU
+        (`productVariants(query: "sku:...")`): one small request, as `fetch` shapes records.
+        More candidates than a few pages hold is no look-up any more: NotSearchable."""
+        self._check(entity)
+        kind, _, value = key.partition(":")
+        if (entity, kind) not in SEARCHES or not value:
+            raise NotSearchable(f"Shopify cannot search {entity} by {kind}")
+        connection, field = SEARCHES[(entity, kind)]
+        query = (records.variant_search_query(self.namespaces) if entity == "product_variants"
+                 else records.connection_query(entity, self.namespaces))
+        found, after = [], None
+        for _ in range(MAX_SEARCH_PAGES):
+            page = self.graphql(query, {"first": SEARCH_PAGE, "after": after, "query": search_term(field, value)}
+                                ).get(connection) or {}
+            for node in page.get("nodes") or []:
+                found.append(records.variant_from_node(node) if entity == "product_variants" else self.complete(entity, node))
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return found
+            after = info["endCursor"]
+        raise NotSearchable(f"more than {MAX_SEARCH_PAGES * SEARCH_PAGE} Shopify {entity} match {field} {value!r}")
 
     def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
         """Shopify filters by a metafield only when its definition is admin-filterable (without

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from talk.client import NotSearchable
 from talk.http import ApiError
 from talk_sandbox.processes import running
 
-from target_shopify.client import ShopifyClient
+from target_shopify.client import ShopifyClient, search_term
 
 TOKEN = "shpat_sandbox_token"
 
@@ -164,3 +165,34 @@ def test_index_of_a_large_shop_is_one_bulk_operation(client, sandbox_url):
     assert "orders" not in roots and roots.count("node") == bulked.bulk_polls
     # below the threshold: paged as before
     assert len(list(bulked.index("customers"))) == 2
+
+
+def searches(sandbox_url: str) -> list:
+    return [e["root_fields"] for e in httpx.get(f"{sandbox_url}/_sandbox/log").json()]
+
+
+def test_first_contact_finds_a_customer_by_email_and_a_variant_by_sku_in_one_request_each(client, sandbox_url):
+    per = client.create("customers", {"firstName": "Per", "email": "Per.Hansen@Example.NO"})
+    teapot = client.create("product_variants", {"fullTitle": "Tekanne", "sku": "te-kanne-1", "price": "349.00"})
+    ola = next(c for c in client.index("customers") if c["email"] == "ola.nordmann@example.no")
+    ola = client.fetch("customers", ola["id"])
+    httpx.delete(f"{sandbox_url}/_sandbox/log")
+
+    # match keys are lower-case e-mails and upper-case SKUs; the shop's own spelling may differ
+    assert client.search("customers", "email:ola.nordmann@example.no") == [ola]
+    assert client.search("customers", "email:per.hansen@example.no") == [per]
+    assert client.search("customers", "email:nobody@example.no") == []
+    assert client.search("product_variants", "sku:TE-KANNE-1") == [teapot]
+    assert [v["sku"] for v in client.search("product_variants", "sku:SKU-1001")] == ["SKU-1001"]
+    assert client.search("product_variants", "sku:NO-SUCH-SKU") == []
+    # one filtered connection read per look-up: no bulk operation, no count, no second page
+    assert searches(sandbox_url) == [["customers"]] * 3 + [["productVariants"]] * 3
+
+
+def test_what_shopify_cannot_search_by_is_not_searchable_and_costs_no_request(client, sandbox_url):
+    httpx.delete(f"{sandbox_url}/_sandbox/log")
+    for entity, key in (("customers", "org:923456789"), ("product_variants", "email:a@b.no"), ("orders", "sku:X")):
+        with pytest.raises(NotSearchable):
+            client.search(entity, key)
+    assert searches(sandbox_url) == []
+    assert search_term("email", 'o"la\\x@example.no') == 'email:"o\\"la\\\\x@example.no"'
