@@ -21,6 +21,7 @@ from tap_superoffice.client import SuperOfficeClient
 from . import patch
 from .lost_answers import odata_text, sale_ids_by_number
 from .sales import PATCH_HEADERS, Sales, read_entity
+from .search import restriction
 from .stamps import unmodified_since
 
 PATHS = {"contacts": "/Contact", "persons": "/Person", "products": "/Product", "sales": "/Sale"}
@@ -80,6 +81,13 @@ class SuperOfficeTargetClient:
         columns, key = INDEX_COLUMNS[entity]
         for row in self.api.archive_rows(PATHS[entity], columns, key):
             yield index_record(entity, row)
+
+    def search(self, entity: str, key: str) -> list[dict]:
+        """The index's rows that may hold `key`, restricted by the archive's own `$filter`
+        (search.py); NotSearchable for what the lists cannot filter by (sales: by Number only)."""
+        where = restriction(entity, key)
+        columns, primary_key = INDEX_COLUMNS[entity]
+        return [index_record(entity, row) for row in self.api.archive_rows(PATHS[entity], columns, primary_key, where=where)]
 
     def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
         if entity != "sales":
