@@ -12,7 +12,7 @@ Limits enforced: the document's own, by validating every body against its write 
 | Order | customer_id at least 1 character and existing; currency three capitals; status pending, processing, completed or cancelled; at least one line (the last line cannot be deleted); line quantity above 0, unit_price Money, discount_percent a decimal or null (stored as "0") |
 | Order line | /orders/{id}/lines: the line fields only; an unknown line is 404 not_found with field line_id |
 | Any body | no unknown fields; a PATCH changes at least one |
-| Lists | limit 1 to 200 (400 invalid_parameter) |
+| Lists | limit 1 to 200 (400 invalid_parameter); external_reference compared exactly, the optional email, sku (without regard to case) and organisation_number (on its letters and digits) as talk.webshop_api.match_filters says |
 
 The document sets no maxLength and no minimum on amounts (Money may be negative), so none is
 enforced. Stock: `stock` is "units on hand"; the document says nothing of orders changing it, so

@@ -3,9 +3,10 @@ or organisation number and a product by SKU through the list's optional filters,
 each, and a webshop that refuses or ignores a filter is noticed once and not asked again."""
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import pytest
 from talk.client import NotSearchable
-from urllib.parse import parse_qs
 
 from .conftest import client_for
 
