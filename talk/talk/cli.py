@@ -322,5 +322,31 @@ def run_job(names: tuple[str, ...], fail_on_reject: bool, full_refresh: bool, fo
     sys.exit(result.exit_status(fail_on_reject))
 
 
+# -- a new system ----------------------------------------------------------------------------------
+@main.command("new-system")
+@click.argument("name")
+@click.option("--title", help="How people call the system (default: NAME capitalised).")
+@click.option("--flow-with", "partner", default="customwebshop", show_default=True,
+              help="Add a flow NAME-SYSTEM (customers) to flows.yml and its job; 'none' for no flow.")
+@click.option("--port", type=int, help="The emulator's default port (default: the next one no system uses).")
+@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".",
+              show_default=True, help="The Talk project to add it to.")
+def new_system(name: str, title: str | None, partner: str, port: int | None, root: Path) -> None:
+    """Scaffold a new system NAME: taps/tap-NAME, targets/target-NAME (client, mapping file,
+    emulator, registration), plugins/NAME.meltano.yml, tests that pass as generated and
+    docs/systems/NAME.md. Then `make install` (or `uv lock && uv sync --all-packages`) and see
+    docs/adding-a-system.md."""
+    from .scaffold import ScaffoldError, create
+
+    try:
+        written = create(root, name, title, None if partner == "none" else partner, port)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    for path in written:
+        click.echo(f"wrote {path.relative_to(root.resolve())}")
+    click.echo(f"\nNext: make install, then `talk sandbox start {name}` and the generated tests "
+               f"(pytest taps/tap-{name} targets/target-{name}); docs/adding-a-system.md has the rest.")
+
+
 if __name__ == "__main__":
     sys.exit(main())
