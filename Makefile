@@ -14,7 +14,8 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
-	@$(UV) sync --frozen --quiet
+	@# Every workspace member: each system's tap and target too (taps/*, targets/*), listed nowhere.
+	@$(UV) sync --frozen --all-packages --quiet
 
 demo: install
 	@$(UV) run --frozen bash scripts/demo.sh
