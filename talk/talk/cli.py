@@ -334,8 +334,8 @@ def run_job(names: tuple[str, ...], fail_on_reject: bool, full_refresh: bool, fo
 def new_system(name: str, title: str | None, partner: str, port: int | None, root: Path) -> None:
     """Scaffold a new system NAME: taps/tap-NAME, targets/target-NAME (client, mapping file,
     emulator, registration), plugins/NAME.meltano.yml, tests that pass as generated and
-    docs/systems/NAME.md. Then `make install` (or `uv lock && uv sync --all-packages`) and see
-    docs/adding-a-system.md."""
+    docs/systems/NAME.md. Then `uv lock && make install` (the lock learns the two new packages)
+    and see docs/adding-a-system.md."""
     from .scaffold import ScaffoldError, create
 
     try:
@@ -344,7 +344,7 @@ def new_system(name: str, title: str | None, partner: str, port: int | None, roo
         raise click.ClickException(str(error)) from None
     for path in written:
         click.echo(f"wrote {path.relative_to(root.resolve())}")
-    click.echo(f"\nNext: make install, then `talk sandbox start {name}` and the generated tests "
+    click.echo(f"\nNext: uv lock && make install, then `talk sandbox start {name}` and the generated tests "
                f"(pytest taps/tap-{name} targets/target-{name}); docs/adding-a-system.md has the rest.")
 
 
