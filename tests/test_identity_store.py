@@ -86,18 +86,3 @@ def test_a_sync_marks_what_the_other_linked_systems_now_owe_in_the_same_transact
     assert shadows["customwebshop"] == {"price": "100.00", "_pending": ["price", "stock"],
                                         "_pending_at": {"price": "2026-12-01T10:00:00+00:00"}}
     assert set(shadows) == {"customwebshop", "shopify", "poweroffice"}
-
-
-def test_a_store_from_before_variants_links_each_shopify_product_to_its_variant_when_opened(store):
-    """Stores written before each Shopify variant was a Talk product linked the product (its
-    first variant's id as an extra): opening the store moves the link to that variant."""
-    store.link("poweroffice", "products", "201", "g-cup", "product")
-    store.link("shopify", "products", "gid://shopify/Product/9", "g-cup", "product",
-               extra={"variant_id": "gid://shopify/ProductVariant/91"})
-    again = IdentityStore(store.url)
-    link = again.link_for("shopify", "product", "g-cup")
-    assert (link.entity, link.native_id, link.extra) == (
-        "product_variants", "gid://shopify/ProductVariant/91", {"product_id": "gid://shopify/Product/9"})
-    assert again.global_id("shopify", "product_variants", "gid://shopify/ProductVariant/91") == "g-cup"
-    IdentityStore(store.url)  # a second opening finds nothing to move
-    assert again.link_for("shopify", "product", "g-cup").native_id == "gid://shopify/ProductVariant/91"

@@ -1,4 +1,7 @@
-"""The identity store's tables, in one place (the store and the retry queue use them)."""
+"""The identity store's tables, in one place (the store, the retry queue and the run history
+use them). This is what the code uses today; how a store of an earlier Talk gets here is in
+migrations/ (one Alembic revision per change: a change here needs a revision there, and
+tests/test_store_migrations.py fails until the two agree)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -85,6 +88,7 @@ conflicts = sa.Table(
     sa.Column("why", sa.String(200), nullable=False),
 )
 
+# Per-entity counts of a pipeline run that got to the end of its input (`talk report`).
 runs = sa.Table(
     "runs",
     metadata,
@@ -101,4 +105,33 @@ runs = sa.Table(
     sa.Column("skipped", sa.Integer, default=0),
     sa.Column("rejected", sa.Integer, default=0),
     sa.Column("dry_run", sa.Boolean, default=False),
+)
+
+# One row per pipeline run (a target process), written when it starts, so a run that fails or
+# dies shows as such (`run_history.py`, `talk status`). `job_run` is the `talk run` that
+# started it; `host` and `pid` tell whether a run still marked running is still alive.
+pipeline_runs = sa.Table(
+    "pipeline_runs",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("source", sa.String(40), nullable=False),
+    sa.Column("destination", sa.String(40), nullable=False),
+    sa.Column("started_at", sa.Float, nullable=True),  # unknown for runs recorded before run history
+    sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Column("status", sa.String(12), nullable=False),  # running | succeeded | failed
+    sa.Column("reason", sa.Text, nullable=True),  # why it failed, one line
+    sa.Column("job_run", sa.String(64), nullable=True),
+    sa.Column("host", sa.String(255), nullable=True),
+    sa.Column("pid", sa.Integer, nullable=True),
+)
+sa.Index("pipeline_runs_by_pipeline", pipeline_runs.c.source, pipeline_runs.c.destination, pipeline_runs.c.started_at)
+sa.Index("pipeline_runs_by_job_run", pipeline_runs.c.job_run)
+
+# Alembic's record of the store's schema revision (migrations/), declared here too so that
+# dropping the store's tables (metadata.drop_all: tests empty a shared database so) drops it.
+alembic_version = sa.Table(
+    "alembic_version",
+    metadata,
+    sa.Column("version_num", sa.String(32), nullable=False),
+    sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
 )

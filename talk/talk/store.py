@@ -6,10 +6,12 @@
   (read from it or written to it). Echo suppression, field-level merge and optimistic
   concurrency all compare against shadows.
 - match keys: normalised email / organisation number / SKU -> global id, for first contact.
-- runs: counts per pipeline and entity, for `talk report` and `make demo`.
+- runs and pipeline_runs: every pipeline run from its start, with its result and its counts per
+  entity, for `talk status`, `talk report` and `make demo` (`run_history.py`).
 - rejects: the retry queue (`retry_queue.py`, reached as `store.queue`).
 
-The tables are declared in `schema.py`; `locks.py` serialises find-or-create across jobs.
+The tables are declared in `schema.py` and brought there by `migrations/` when a store is
+opened; `locks.py` serialises find-or-create across jobs.
 
 Several processes (mapper and target of one pipeline) use the same store at once, so every
 write is a short transaction and SQLite runs in WAL mode with a busy timeout.
@@ -28,11 +30,11 @@ from typing import Any, Iterable
 
 import sqlalchemy as sa
 
-from . import store_upgrades
+from . import migrations, run_history
 from .locks import IdentityLocks
 from .merge import PENDING, PENDING_AT
 from .retry_queue import RetryQueue
-from .schema import conflicts as conflicts_table, links, match_keys, metadata, runs, shadows  # noqa: F401 (metadata, runs: for callers)
+from .schema import conflicts as conflicts_table, links, match_keys, metadata, pipeline_runs, runs, shadows  # noqa: F401 (metadata: for callers)
 
 DEFAULT_URL = "sqlite:///var/talk.db"
 # In a link's extras: the destination record was deleted and a person chose not to sync it there again.
@@ -107,13 +109,14 @@ class IdentityStore:
         self._create_schema()
 
     def _create_schema(self) -> None:
-        """Tables that are missing, one process at a time: the mapper and target of a first run
-        (or two jobs) open a new store at the same moment."""
+        """The store brought to the newest schema (migrations/: a new store is created, one an
+        earlier Talk wrote is upgraded), one process at a time: the mapper and target of a first
+        run (or two jobs) open a new store at the same moment. `revisions`: the schema revision
+        before and after (`talk store upgrade`)."""
         with self._write() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:n)"), {"n": SCHEMA_LOCK})
-            metadata.create_all(conn)
-            store_upgrades.apply(conn)  # data an earlier Talk wrote (see store_upgrades.py)
+            self.revisions = migrations.upgrade(conn)
 
     def _write(self):
         """A write transaction (see __init__)."""
@@ -344,14 +347,21 @@ class IdentityStore:
         return link
 
     # -- runs ------------------------------------------------------------------------------------
-    def record_run(self, run_id: str, source: str, destination: str, counts: dict[str, dict[str, int]], dry_run: bool = False) -> None:
+    def record_run(self, run_id: str, source: str, destination: str, counts: dict[tuple[str, str], dict[str, int]],
+                   dry_run: bool = False, started_at: float | None = None, failed: str | None = None) -> None:
+        """The end of a pipeline run (run_history.py): the run marked succeeded, or failed with
+        the one-line reason `failed`, and its counts per (source system, Talk entity), in one
+        transaction."""
         rows = [
-            {"run_id": run_id, "finished_at": time.time(), "source": source, "destination": destination,
+            {"run_id": run_id, "finished_at": time.time(), "source": entity_source, "destination": destination,
              "entity": entity, "dry_run": dry_run, **{k: int(c.get(k, 0)) for k in COUNTS}}
-            for entity, c in counts.items()
+            for (entity_source, entity), c in counts.items()
         ]
-        if rows:
-            with self._write() as conn:
+        status = run_history.FAILED if failed else run_history.SUCCEEDED
+        with self._write() as conn:
+            conn.execute(self._upsert(pipeline_runs, ["run_id"]),
+                         run_history.finished_row(run_id, source, destination, started_at, status, failed))
+            if rows:
                 conn.execute(runs.insert(), rows)
 
     def conflicts(self, limit: int = 100) -> list[dict]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import time
 import uuid
 from typing import Any, ClassVar
 
@@ -15,7 +17,7 @@ from singer_sdk import typing as th
 from singer_sdk.sinks import RecordSink
 from singer_sdk.target_base import Target
 
-from . import business, flows, model, plugin_errors
+from . import business, flows, model, plugin_errors, run_history
 from .client import SystemClient
 from .preview import Preview, default_path as preview_path
 from .rejects import RejectLog
@@ -168,23 +170,41 @@ class TalkTarget(Target):
         if not hasattr(self, "_syncer"):
             return
         syncer = self._syncer
-        run_id = str(uuid.uuid4())
         by_source: dict[str, dict[str, dict[str, int]]] = {}
         for (source, entity), counts in syncer.counts.items():
             by_source.setdefault(source, {})[entity] = dict(counts)
+        strict = bool(syncer.rejects.count and self.config.get("fail_on_reject"))
         if not syncer.dry_run:  # a preview writes nothing into the store
-            for source, counts in by_source.items():
-                syncer.store.record_run(run_id, source, self.system, counts)
+            run_id, source, started_at = self._pipeline_run()
+            source = source or next((s for s in by_source if s != "?"), "?")  # run on its own: the records say
+            failed = f"{syncer.rejects.count} record(s) rejected and fail_on_reject is set" if strict else None
+            syncer.store.record_run(run_id, source, self.system, dict(syncer.counts), started_at=started_at, failed=failed)
         summary = {"destination": self.system, "dry_run": syncer.dry_run, "counts": by_source,
                    "rejected": syncer.rejects.count, "reject_log": str(syncer.rejects.path)}
         if syncer.preview is not None:
             summary["preview"] = str(syncer.preview.path)
         log.info("Talk run summary: %s", json.dumps(summary))
         syncer.client.close()
-        if syncer.rejects.count and self.config.get("fail_on_reject"):
+        if strict:
             self._exit_code = 3
 
+    def _pipeline_run(self) -> tuple[str, str | None, float]:
+        """This run's id, source system (None when not known from the start) and start time."""
+        if not hasattr(self, "_run"):
+            extractor = os.environ.get("MELTANO_EXTRACTOR_NAME")
+            self._run = (str(uuid.uuid4()), run_history.system_of(extractor, "tap-") if extractor else None, time.time())
+        return self._run
+
+    def _start_run(self) -> None:
+        """The run history knows a run from its start, so one that dies shows as failed. Meltano
+        names the pipeline's extractor to every plugin of it; a target run on its own learns
+        its source from the records and is recorded at its end only."""
+        run_id, source, started_at = self._pipeline_run()
+        if source and not self.config.get("dry_run"):
+            run_history.start(self.syncer.store, run_id, source, self.system, started_at)
+
     def listen(self, file_input=None) -> None:  # noqa: ANN001
+        self._start_run()
         super().listen(file_input)
         if getattr(self, "_exit_code", 0):
             sys.stderr.write(
