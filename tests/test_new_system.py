@@ -52,8 +52,12 @@ def project(tmp_path_factory):
     assert made.returncode == 0, made.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_", "MELTANO_", "TALK_", "PYTEST_"))}
     env.update(UV_PYTHON_DOWNLOADS="never", UV_PYTHON=os.path.realpath(sys.executable), UV_COMPILE_BYTECODE="0")
-    for command in (["lock", "--offline"], ["sync", "--frozen", "--all-packages", "--offline"]):
-        done = subprocess.run([*uv(), *command], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    for command in (["lock"], ["sync", "--frozen", "--all-packages"]):
+        # Offline: uv's cache holds every package `make install` installed. A cache that lacks
+        # the index pages a new lock needs (a fresh machine) is filled from PyPI instead.
+        done = subprocess.run([*uv(), *command, "--offline"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            done = subprocess.run([*uv(), *command], cwd=root, env=env, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"uv {' '.join(command)}:\n{done.stderr[-3000:]}"
     env["PATH"] = f"{root / '.venv' / 'bin'}{os.pathsep}{env['PATH']}"  # the copy's talk, meltano and plugins
     return {"root": root, "env": env, "port": port, "scaffolded": made.stdout}
