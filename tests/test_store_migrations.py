@@ -4,7 +4,6 @@ real SQLite file and a real PostgreSQL database; a new store ends at the newest 
 the revisions make exactly the tables schema.py declares, so the two cannot drift apart."""
 from __future__ import annotations
 
-import json
 import uuid
 
 import pytest

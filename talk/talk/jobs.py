@@ -31,8 +31,13 @@ nothing.
 Why a wrapper at all: a target that rejected records used to exit 3, which made `meltano run`
 stop before the job's reverse pipeline and exit 1. Targets now exit 0 after rejecting (the
 records wait in the retry queue, `talk rejects`), and the job's exit status is decided here, from the identity
-store's `runs` table: 0, or 3 when records were rejected and the caller asked to fail on that,
+store's run history: 0, or 3 when records were rejected and the caller asked to fail on that,
 or Meltano's own status when a pipeline failed.
+
+The run history (run_history.py) gets what only this wrapper knows: Meltano's exit status. Each
+run passes its own id to the plugins (TALK_JOB_RUN), so the pipeline runs of this job are
+told from another job's running at the same time; when Meltano failed, the pipeline that
+failed is marked so, with the one line of Meltano's log that says why (meltano_log.py).
 """
 from __future__ import annotations
 
@@ -42,16 +47,18 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-import sqlalchemy as sa
-
 from . import meltano_files
-from .store import DEFAULT_URL, IdentityStore, runs
+from . import meltano_log, run_history
+from .run_history import FAILED, RUNNING, process_alive, system_of
+from .store import DEFAULT_URL, IdentityStore
 
 REJECTED_STATUS = 3
 RUNS_DIR = "talk-runs"  # under the project's .meltano, beside Meltano's own entries
@@ -68,12 +75,6 @@ def project_root(start: Path | None = None) -> Path:
         if (directory / "meltano.yml").is_file():
             return directory
     raise FileNotFoundError(f"no meltano.yml in {start} or above it")
-
-
-def system_of(plugin: str, prefix: str) -> str:
-    """The system a tap or target serves, as the runs table names it: `tap-shopify` ->
-    `shopify`; an inheriting plugin `target-shopify--eu` still writes to `shopify`."""
-    return plugin.removeprefix(prefix).split("--")[0]
 
 
 def pipelines(project: dict, names: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -163,16 +164,6 @@ def remove_abandoned(runs_dir: Path) -> None:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
-
-
 # -- running -----------------------------------------------------------------------------------------
 class MeltanoFailed(Exception):
     def __init__(self, status: int):
@@ -184,7 +175,8 @@ class MeltanoFailed(Exception):
 class JobRun:
     meltano_status: int
     pipelines: list[tuple[str, str]]
-    rows: list[dict] = field(default_factory=list)  # the runs table rows this run wrote
+    rows: list[dict] = field(default_factory=list)  # the per-entity counts this run recorded
+    pipeline_runs: list[dict] = field(default_factory=list)  # its pipeline runs (run_history.py)
 
     @property
     def rejected(self) -> int:
@@ -196,11 +188,17 @@ class JobRun:
         return REJECTED_STATUS if fail_on_reject and self.rejected else 0
 
     def verdict(self) -> list[str]:
-        """What the table of counts does not say: pipelines that recorded nothing, rejects,
+        """What the table of counts does not say: pipelines that failed or did not run, rejects,
         a failure."""
-        recorded = {(row["source"], row["destination"]) for row in self.rows}
-        lines = [f"{source} -> {destination}: no run recorded (it did not get to its end)"
-                 for source, destination in self.pipelines if (source, destination) not in recorded]
+        runs = {(run["source"], run["destination"]): run for run in self.pipeline_runs}
+        lines = []
+        for source, destination in self.pipelines:
+            run = runs.get((source, destination))
+            if run is None:
+                lines.append(f"{source} -> {destination}: no run recorded (it did not run: Meltano stops at the "
+                             "pipeline that fails; a dry run records none)")
+            elif run["status"] == FAILED:
+                lines.append(f"{source} -> {destination}: failed: {run['reason']}")
         if self.rejected:
             lines.append(f"{self.rejected} record(s) rejected in this run; `talk rejects` lists them with their reasons")
         if self.meltano_status:
@@ -236,40 +234,57 @@ def run_jobs(names: tuple[str, ...], meltano_options: tuple[str, ...] = (), glob
     meltano = [*meltano_command(), *global_options]
     shared = shared_sys_dir(root, env)
     with one_run_at_a_time(shared):
-        identity = IdentityStore(store_url(store, root))  # creates its tables on first use
-        before = last_run_number(identity)
+        identity = IdentityStore(store_url(store, root))  # creates or upgrades its tables
         try:
             bring_system_db_up_to_date(meltano, root, env)
         except MeltanoFailed as failed:
             return JobRun(failed.status, job_pipelines)
+    job_run, started = uuid.uuid4().hex, time.time()
     with private_sys_dir(shared) as private:
-        status = run_forwarding_signals([*meltano, "run", *meltano_options, *names], root,
-                                        {**env, "MELTANO_SYS_DIR_ROOT": str(private)})
-    return JobRun(status, job_pipelines, rows_since(identity, before, job_pipelines))
+        status, log = run_forwarding_signals([*meltano, "run", *meltano_options, *names], root,
+                                             {**env, "MELTANO_SYS_DIR_ROOT": str(private), run_history.JOB_RUN_ENV: job_run})
+    recorded = settle(identity, job_run, job_pipelines, status, log, started)
+    return JobRun(status, job_pipelines, run_history.entity_counts(identity, [r["run_id"] for r in recorded]), recorded)
 
 
-def run_forwarding_signals(command: list[str], cwd: Path, env: dict[str, str]) -> int:
-    """Run Meltano in the foreground; a SIGTERM to us (a scheduler stopping the job) goes on to
+def run_forwarding_signals(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, meltano_log.Tail]:
+    """Run Meltano in the foreground, its log passed through to our stderr (and its end kept:
+    it says why a run failed); a SIGTERM to us (a scheduler stopping the job) goes on to
     Meltano, which stops its plugins, instead of leaving it running without us."""
-    process = subprocess.Popen(command, cwd=cwd, env=env)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stderr=subprocess.PIPE)
+    log = meltano_log.Tail()
+    relay = threading.Thread(target=log.relay, args=(process.stderr,), daemon=True)
+    relay.start()
     previous = signal.signal(signal.SIGTERM, lambda signum, _frame: process.send_signal(signum))
     try:
-        return process.wait()
+        status = process.wait()
     finally:
         signal.signal(signal.SIGTERM, previous)
+    relay.join(timeout=30)
+    return status, log
 
 
 # -- what the runs recorded --------------------------------------------------------------------------
-def last_run_number(store: IdentityStore) -> int:
-    with store.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.max(runs.c.n))).scalar() or 0
+def settle(store: IdentityStore, job_run: str, job_pipelines: list[tuple[str, str]], status: int,
+           log: meltano_log.Tail, started: float) -> list[dict]:
+    """Once Meltano has ended, no pipeline of this job is running any more; when Meltano failed,
+    the pipeline that failed is marked so, with why. Returns the job's pipeline runs.
 
-
-def rows_since(store: IdentityStore, after: int, job_pipelines: list[tuple[str, str]]) -> list[dict]:
-    """Rows recorded after `after` by this job's pipelines. Other jobs may record theirs at the
-    same time; they run other pipelines (Meltano refuses a second run of one pipeline unless
-    forced), so the pipeline tells them apart."""
-    wanted = set(job_pipelines)
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(runs).where(runs.c.n > after).order_by(runs.c.n)).mappings()
-        return [dict(row) for row in rows if (row["source"], row["destination"]) in wanted]
+    Meltano runs the pipelines in order and stops at the one that fails. A target that dies is
+    still marked running. A tap (or mapper) that dies ends the target's input as a finished one
+    would, so that target recorded its counts and succeeded: the last pipeline that ran failed.
+    A target that dies before it records its start leaves no row: the next pipeline failed."""
+    recorded = run_history.of_job(store, job_run)
+    why = meltano_log.reason(log, status) if status else run_history.DID_NOT_FINISH
+    for run in recorded:
+        if run["status"] == RUNNING:
+            run_history.fail(store, run["run_id"], why)
+    if status and not any(run["status"] in (RUNNING, FAILED) for run in recorded):
+        ran = {(run["source"], run["destination"]) for run in recorded}
+        not_run = [pipeline for pipeline in job_pipelines if pipeline not in ran]
+        if not_run and (not recorded or meltano_log.failed_part(log) == "loader"):
+            source, destination = not_run[0]
+            run_history.fail_unstarted(store, uuid.uuid4().hex, source, destination, job_run, started, why)
+        elif recorded:
+            run_history.fail(store, recorded[-1]["run_id"], why)
+    return run_history.of_job(store, job_run)
