@@ -3,6 +3,7 @@ status only when asked; two jobs that share a destination run at the same time i
 Everything through the real command against the sandboxes."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -66,6 +67,19 @@ def test_a_failed_pipeline_gives_meltanos_exit_status_and_the_summary_says_what_
     assert SHOPIFY_TO_WEBSHOP not in pipelines_recorded(talk)  # Meltano stops at the failed pipeline
     assert "shopify -> customwebshop: no run recorded" in result.stdout
     assert "meltano run failed with exit status 1" in result.stdout
+    # The webshop pipeline's target got to the end of its input (the tap's end closed it), but
+    # the run failed, and why is the tap's own line.
+    why = "tap-customwebshop: Custom Webshop refused the credentials"
+    assert f"customwebshop -> shopify: failed: {why}" in result.stdout
+
+    status = json.loads(talk.cli("status", "--json").stdout)
+    [forward] = status["flows"][0]["pipelines"]
+    assert (forward["source"], forward["last_run"]["status"]) == ("customwebshop", "failed")
+    assert forward["last_run"]["reason"].startswith(why) and "wrong-key" not in forward["last_run"]["reason"]
+    text = talk.cli("status").stdout
+    assert "customwebshop -> shopify" in text and "FAILED" in text and why in text
+    failures = [line for line in talk.cli("report").stdout.splitlines() if "FAILED" in line]
+    assert len(failures) == 1 and "customwebshop -> shopify FAILED after" in failures[0] and why in failures[0]
 
 
 def test_two_jobs_with_one_destination_run_at_the_same_time_in_one_project(talk: Talk):

@@ -10,11 +10,14 @@ from pathlib import Path
 
 import click
 import httpx
+import sqlalchemy as sa
 
 from . import docs as flow_docs
 from . import jobs
 from .rejects import DEFAULT_PATH as DEFAULT_REJECTS
-from .store import COUNTS, IdentityStore
+from . import migrations, run_history
+from . import status as sync_status
+from .store import COUNTS, DEFAULT_URL, IdentityStore
 
 
 @click.group()
@@ -116,16 +119,77 @@ def log(system: str, as_json: bool, clear: bool, summary: bool) -> None:
 
 
 # -- runs ----------------------------------------------------------------------------------------
+STORE_URL_OPTION = click.option("--store-url", envvar="TALK_STORE_URL",
+                                help="Identity store URL (default sqlite:///var/talk.db).")
+
+
+def existing_store(store_url: str | None) -> IdentityStore | None:
+    """The identity store, or None when it is a SQLite file that does not exist yet (no run
+    yet): a command that only reads does not create one. (Opening a store of an earlier Talk
+    upgrades it, as every run would.)"""
+    url = store_url or DEFAULT_URL
+    return None if store_file_missing(url) else IdentityStore(url)
+
+
+def store_file_missing(url: str) -> bool:
+    database = sa.engine.make_url(url).database if url.startswith("sqlite") else None
+    return bool(database) and database != ":memory:" and not Path(database).exists()
+
+
+def _no_store(store_url: str | None) -> str:
+    return f"no identity store at {store_url or DEFAULT_URL}"
+
+
 @main.command()
-@click.option("--store-url", envvar="TALK_STORE_URL", help="Identity store URL (default sqlite:///var/talk.db).")
+@STORE_URL_OPTION
 @click.option("--runs", "last", type=int, default=0, help="Only the last N pipeline runs.")
 def report(store_url: str | None, last: int) -> None:
-    """Created / updated / unchanged / rejected per pipeline and entity, from the identity store."""
-    rows = list(reversed(IdentityStore(store_url).last_runs(limit=10000)))
-    if last:
-        run_ids = list(dict.fromkeys(r["run_id"] for r in rows))[-last:]
-        rows = [r for r in rows if r["run_id"] in run_ids]
-    click.echo(render_report(rows))
+    """Created / updated / unchanged / rejected per pipeline and entity, from the identity
+    store, and every pipeline run that failed, with why (`talk status`: the last run of each)."""
+    store = existing_store(store_url)
+    pipeline_runs = run_history.latest(store, last or None) if store else []
+    if not pipeline_runs:
+        click.echo(f"no runs yet ({_no_store(store_url)})" if store is None else "no runs yet")
+        return
+    click.echo(render_report(run_history.entity_counts(store, [run["run_id"] for run in pipeline_runs])))
+    unfinished = [run for run in reversed(pipeline_runs) if run["status"] != run_history.SUCCEEDED]
+    if unfinished:
+        click.echo("")
+    for line in render_unfinished(unfinished):
+        click.echo(line)
+
+
+def render_unfinished(pipeline_runs: list[dict]) -> list[str]:
+    """A line per pipeline run that failed (with why) or is still running."""
+    lines = []
+    for run in pipeline_runs:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run["started_at"] or run["finished_at"]))
+        took = run_history.duration(run)
+        lasted = "" if took is None else f" after {took:.1f}s" if run["status"] == run_history.FAILED else f" for {took:.0f}s"
+        reason = f": {run['reason']}" if run["reason"] else ""
+        lines.append(f"{when} {run['source']} -> {run['destination']} {run['status'].upper()}{lasted}{reason}")
+    return lines
+
+
+@main.command(help="""How the sync stands: per flow, each pipeline's last run (when, in local time;
+how long; succeeded, failed with why, or running) with what it created, updated, left
+unchanged, linked, skipped and rejected; then the open rejects and the conflicts per
+destination and the links per Talk entity and system. A run killed outside `talk run` shows
+as failed ("did not finish") once its process is gone.
+
+With --json, one object:
+
+""" + sync_status.SHAPE)
+@STORE_URL_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print it as one JSON object (for monitoring; shape above).")
+def status(store_url: str | None, as_json: bool) -> None:
+    store = existing_store(store_url)
+    if store is None:
+        click.echo(json.dumps(sync_status.nothing_yet(store_url or DEFAULT_URL), indent=2) if as_json
+                   else f"no runs yet ({_no_store(store_url)})")
+        return
+    found = sync_status.collect(store)
+    click.echo(json.dumps(found, indent=2) if as_json else sync_status.render(found))
 
 
 def render_report(rows: list[dict]) -> str:
@@ -142,7 +206,7 @@ def render_report(rows: list[dict]) -> str:
 
 
 @main.command()
-@click.option("--store-url", envvar="TALK_STORE_URL", help="Identity store URL (default sqlite:///var/talk.db).")
+@STORE_URL_OPTION
 @click.option("--all", "show_all", is_flag=True, help="Dismissed rejects too.")
 @click.option("--json", "as_json", is_flag=True, help="Print the queue as JSON (for monitoring).")
 @click.option("--dismiss", metavar="ID", help="Stop retrying this reject (or 'all').")
@@ -155,7 +219,10 @@ def rejects(store_url: str | None, show_all: bool, as_json: bool, dismiss: str |
 
     The history of every reject, with the record as it was, is in the reject log
     (var/rejects.jsonl, TALK_REJECT_LOG)."""
-    store = IdentityStore(store_url)
+    store = existing_store(store_url)
+    if store is None:
+        click.echo(f"no open rejects ({_no_store(store_url)}: no run yet)")
+        return
     if dismiss or retry:
         target = dismiss or retry
         changed = store.queue.set_status(None if target == "all" else _reject_id(target), "dismissed" if dismiss else "open")
@@ -208,12 +275,13 @@ def render_rejects(rows: list[dict]) -> str:
 
 
 @main.command()
-@click.option("--store-url", envvar="TALK_STORE_URL", help="Identity store URL (default sqlite:///var/talk.db).")
+@STORE_URL_OPTION
 @click.option("--limit", type=int, default=50, show_default=True, help="How many, newest first.")
 @click.option("--json", "as_json", is_flag=True, help="Print them as JSON.")
 def conflicts(store_url: str | None, limit: int, as_json: bool) -> None:
     """Properties both sides changed since the last sync: the record, both values, which won and why."""
-    rows = IdentityStore(store_url).conflicts(limit)
+    store = existing_store(store_url)
+    rows = store.conflicts(limit) if store else []
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
         return
@@ -223,6 +291,43 @@ def conflicts(store_url: str | None, limit: int, as_json: bool) -> None:
         click.echo(f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(r['at']))} {r['talk_entity']} {r['label'] or r['global_id']}: "
                    f"{r['property']} {r['source_system']}={r['source_value']!r} vs {r['destination_system']}="
                    f"{r['destination_value']!r} -> {r['winner']} ({r['why']})")
+
+
+@main.group("store")
+def store_commands() -> None:
+    """The identity store's schema: which revision it is at, and bringing it to the newest.
+    (Every run brings the store it opens to the newest revision by itself.)"""
+
+
+@store_commands.command("version")
+@STORE_URL_OPTION
+def store_version(store_url: str | None) -> None:
+    """The store's schema revision, and whether it is the newest; changes nothing."""
+    url = store_url or DEFAULT_URL
+    if store_file_missing(url):
+        click.echo(_no_store(store_url))
+        return
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            revision = migrations.current(conn)
+    finally:
+        engine.dispose()
+    if revision == migrations.HEAD:
+        click.echo(f"{revision} (the newest)")
+    else:
+        click.echo(f"{revision or 'empty'} (the newest is {migrations.HEAD}: `talk store upgrade` or any run brings it there)")
+
+
+@store_commands.command("upgrade")
+@STORE_URL_OPTION
+def store_upgrade(store_url: str | None) -> None:
+    """Bring the store to the newest schema revision (a new store is created), printing the
+    revision before and after."""
+    before, after = IdentityStore(store_url).revisions
+    shown = sa.engine.make_url(store_url or DEFAULT_URL).render_as_string(hide_password=True)
+    click.echo(f"identity store {shown}: {before or 'empty'} -> {after}" if before != after
+               else f"identity store {shown}: already at {after}, the newest")
 
 
 @main.command()
