@@ -119,6 +119,7 @@ def log(system: str, as_json: bool, clear: bool, summary: bool) -> None:
 
 
 # -- runs ----------------------------------------------------------------------------------------
+SHOWN_FAILURES = 20  # the newest failed runs `talk report` lists
 STORE_URL_OPTION = click.option("--store-url", envvar="TALK_STORE_URL",
                                 help="Identity store URL (default sqlite:///var/talk.db).")
 
@@ -155,7 +156,9 @@ def report(store_url: str | None, last: int) -> None:
     unfinished = [run for run in reversed(pipeline_runs) if run["status"] != run_history.SUCCEEDED]
     if unfinished:
         click.echo("")
-    for line in render_unfinished(unfinished):
+    if len(unfinished) > SHOWN_FAILURES:
+        click.echo(f"{len(unfinished) - SHOWN_FAILURES} earlier failed run(s) not shown (--runs N: the last N runs)")
+    for line in render_unfinished(unfinished[-SHOWN_FAILURES:]):
         click.echo(line)
 
 
