@@ -71,7 +71,7 @@ def shopify_reference(record: dict) -> str | None:
 def test_shopify_creates_answered_503_or_after_the_timeout_land_once_and_are_linked(talk: Talk):
     talk.load_fixture("poweroffice-shopify/first-contact.json")
     graphql = "/admin/api/"
-    talk.fault("shopify", method="POST", path_prefix=graphql, body_contains="SKU-1002", **AFTER_503)  # the product create
+    talk.fault("shopify", method="POST", path_prefix=graphql, body_contains='"SKU-1002"', **AFTER_503)  # the product create (a SKU search quotes it as sku:\\"SKU-1002\\")
     talk.fault("shopify", method="POST", path_prefix=graphql, body_contains="orderCreate", **AFTER_503)
     talk.fault("shopify", method="POST", path_prefix=graphql, body_contains="customerCreate", **AFTER_TIMEOUT)
     env = {"TARGET_SHOPIFY_TIMEOUT": TIMEOUT}

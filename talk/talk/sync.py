@@ -383,8 +383,9 @@ class Syncer:
             try:
                 return self._search(entity, record)
             except NotSearchable as why:
-                log.info("%s %s: %s; reading the whole of it once for first-contact matching",
-                         self.system, entity.stream, why or "the API cannot search it by every match key")
+                log.info("%s %s: %s; reading the whole of it once for first-contact matching (%s)",
+                         self.system, entity.stream, why or "the API cannot search it by every match key",
+                         model.describe(entity.talk, record))
                 self.lookups[entity.stream] = LOOKUPS_BEFORE_INDEX
         index = self._index(entity)
         for key in (f"ref:{record['id']}", f"named:{record['id']}", *match_keys(entity.talk, record)):
@@ -402,18 +403,36 @@ class Syncer:
         return self.lookups[entity.stream] <= LOOKUPS_BEFORE_INDEX
 
     def _search(self, entity: EntityMapping, record: dict) -> str | None:
+        """First contact through the API's search: match keys in priority order; the external
+        reference only for a record that has no keys (an order), which a created record can
+        be found by in no other way. Raises NotSearchable when a key the API cannot search
+        might name another record than the one found (or when nothing was found): only the
+        index can tell then."""
         g = record["id"]
-        if entity.external_reference:
+        keys = match_keys(entity.talk, record)
+        if entity.external_reference and not keys:
             found = self.client.find_by_reference(entity.stream, [g]).get(g)
-            if found is not None and entity.native_id(found) is not None:
-                return str(entity.native_id(found))
-        for key in match_keys(entity.talk, record):
-            for candidate in self.client.search(entity.stream, key) or ():
+            return str(entity.native_id(found)) if found is not None and entity.native_id(found) is not None else None
+        unsearched: list[str] = []
+        for key in keys:
+            try:
+                candidates = self.client.search(entity.stream, key) or ()
+            except NotSearchable:
+                unsearched.append(key)
+                continue
+            for candidate in candidates:
                 native_id = entity.native_id(candidate)
+                if native_id is None:
+                    continue
                 # The API's search may be broader than the key (a prefix, full text): the
                 # candidate must hold the key itself.
-                if native_id is not None and key in match_keys(entity.talk, entity.to_talk(candidate, self.links)):
+                held = match_keys(entity.talk, entity.to_talk(candidate, self.links))
+                if key in held:
+                    if any(k not in held for k in unsearched):
+                        break  # a key of higher priority, not searchable, may name another record
                     return str(native_id)
+        if unsearched:
+            raise NotSearchable(f"the API cannot search {entity.stream} by {', '.join(sorted({k.split(':')[0] for k in unsearched}))}")
         return None
 
     def _read(self, entity: EntityMapping, native_id: str) -> dict | None:
