@@ -43,6 +43,8 @@ match_keys = sa.Table(
     sa.Column("key", sa.String(300), primary_key=True),
     sa.Column("global_id", sa.String(64), nullable=False),
 )
+# Retiring a record's old keys and merging two identities find keys by global id.
+sa.Index("match_keys_by_global", match_keys.c.global_id)
 
 # The retry queue: a record that did not sync, per destination and source record, until it
 # syncs or a person dismisses it. Meltano's bookmark moves past a rejected record, so this

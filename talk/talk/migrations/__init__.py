@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 HERE = Path(__file__).parent
 BASELINE = "0001_baseline"
-HEAD = "0003_run_history"  # checked against the revisions by tests/test_store_migrations.py
+HEAD = "0004_match_keys_by_global"  # checked against the revisions by tests/test_store_migrations.py
 VERSION_TABLE = "alembic_version"
 # What the Talk before migrations created on first use (metadata.create_all): a store holding
 # these tables and no version table was made by it and is at the baseline already.
