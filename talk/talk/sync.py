@@ -307,9 +307,15 @@ class Syncer:
             entity = self._entity_for_new(talk_entity, record)
             if entity is None:
                 return "skipped"
+            creates = flows.creates(source["system"], self.system, talk_entity, self.create_from)
+            if not creates and not match_keys(talk_entity, record):
+                # Not created here, and nothing but a link could name it here (an order of the
+                # reverse pipeline): a record Talk made here from this identity has its link,
+                # stored before the create (`_link_sources_first`). No look-up needed.
+                return "skipped"
             current = self._find_existing(entity, record)
             if current is None:
-                if not flows.creates(source["system"], self.system, talk_entity, self.create_from):
+                if not creates:
                     return "skipped"
                 return self._plan_create(entity, record)
             other = self.store.global_id(self.system, entity.stream, entity.native_id(current))
@@ -379,6 +385,11 @@ class Syncer:
         reference, then by match key. Looked up through the API's search while a run has few
         new records; from an index of the whole destination, read once, when the API cannot
         search or the run is a first sync with many."""
+        if not match_keys(entity.talk, record) and not self.known.links_of(record["id"]):
+            # Only its external reference could name it here, and only a write of Talk's can have
+            # put it there: every create links its source first, so an identity linked nowhere
+            # was never written anywhere (a new order). Nothing to look for.
+            return None
         if self._searches(entity):
             try:
                 return self._search(entity, record)
