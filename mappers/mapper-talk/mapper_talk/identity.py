@@ -53,6 +53,23 @@ class SourceIdentities:
         for native_id in wanted:
             self.links[(stream, native_id)] = found.get(native_id)
 
+    def prefetch_references(self, entity: mappings.EntityMapping, records: list[dict]) -> None:
+        """The links of every record a batch refers to (an order's customer and products, its
+        lines), one query per stream: the batch is read once through a stand-in that only notes
+        what it is asked for. Entities that refer to nothing (customers) skip it."""
+        if not _refers(entity.rules):
+            return
+        noted = _References(self)
+        for record in records:
+            try:
+                entity.to_talk(record, noted)
+            except Exception:  # noqa: BLE001 - the real read reports it, record by record
+                continue
+        self.prefetch_links_grouped(noted.pairs)
+
+    def stream_of(self, talk_entity: str) -> str:
+        return next(s for s, t in self.talk_entity_of_stream.items() if t == talk_entity)
+
     def prepare(self, records: list[tuple[str, str, str, dict, str | None]]) -> list[str]:
         """Global ids of a batch of mapped records, (stream, talk entity, native id, Talk record,
         external reference) each, in order; with their shadows and holders read, one query each."""
@@ -110,7 +127,7 @@ class SourceIdentities:
     # -- transforms' view (talk.transforms.Links) ---------------------------------------------
     def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str:
         """A referenced record (an order's customer): its global id, assigned now if it has none."""
-        stream = stream or next(s for s, t in self.talk_entity_of_stream.items() if t == talk_entity)
+        stream = stream or self.stream_of(talk_entity)
         return self._linked(stream, str(native_id)) or new_global_id(system, stream, str(native_id))
 
     def line_id(self, system: str, stream: str, native_id: str) -> str:
@@ -203,3 +220,30 @@ class SourceIdentities:
             destinations = {f.destination for f in flows.load().values() if f.source == self.system}
             self.creating[talk_entity] = [d for d in destinations if flows.creates(self.system, d, talk_entity)]
         return self.creating[talk_entity]
+
+
+REFERRING = ("link", "line_id")  # the transforms that look a referenced record's link up
+
+
+def _refers(rules: list) -> bool:
+    return any(rule.transform in REFERRING or _refers(rule.items) for rule in rules)
+
+
+class _References:
+    """Stands in for the transforms' links while a batch is read to learn what it refers to:
+    notes each (stream, native id) asked for and answers with the id its native id names."""
+
+    def __init__(self, identities: SourceIdentities):
+        self.identities = identities
+        self.pairs: list[tuple[str, str]] = []
+
+    def global_id_for(self, system: str, talk_entity: str, native_id: str, stream: str | None) -> str:
+        stream = stream or self.identities.stream_of(talk_entity)
+        self.pairs.append((stream, str(native_id)))
+        return new_global_id(system, stream, str(native_id))
+
+    def line_id(self, system: str, stream: str, native_id: str) -> str:
+        return self.global_id_for(system, ORDER_LINE, native_id, stream)
+
+    def native_id_for(self, system: str, talk_entity: str, global_id: str, key: str | None) -> str | None:
+        raise NotImplementedError("the mapper only maps inbound")

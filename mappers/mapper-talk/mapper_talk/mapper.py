@@ -163,6 +163,11 @@ class TalkMapper(InlineMapper):
         identities.prefetch_links_grouped([
             (e.stream, str(e.native_id(record))) for entity, record in batch
             for e in (*self.mapping.derived_from(entity.stream), entity) if e.native_id(record) is not None])
+        by_entity: dict[str, list[dict]] = defaultdict(list)
+        for entity, record in batch:
+            by_entity[entity.stream].append(record)
+        for stream, records in by_entity.items():
+            identities.prefetch_references(self.mapping.for_stream(stream), records)
         mapped = []
         for entity, record in batch:
             for derived in self.mapping.derived_from(entity.stream):
