@@ -118,7 +118,7 @@ class Syncer:
         self.counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.validators = {e: jsonschema.Draft7Validator(model.schema(e)) for e in model.ENTITIES}
         self.processed = 0
-        self.waiting: list[dict] = []  # records waiting for their batch (batching clients)
+        self.waiting: list[dict] = []  # records waiting for their batch (`submit`)
         self.waiting_entity = ""
 
     # -- entry points -------------------------------------------------------------------------
