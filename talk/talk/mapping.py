@@ -22,9 +22,9 @@ BUILTIN_DIR = Path(__file__).parent / "mappings"  # the mapping files of the sys
 
 
 def user_dirs() -> list[Path]:
-    """User mapping directories (TALK_MAPPINGS, os.pathsep-separated): a file there wins over
+    """User mapping directories (TALK_MAPPING_DIRS, os.pathsep-separated): a file there wins over
     the one its system registers."""
-    return [Path(p) for p in os.environ.get("TALK_MAPPINGS", "").split(os.pathsep) if p]
+    return [Path(p) for p in os.environ.get("TALK_MAPPING_DIRS", "").split(os.pathsep) if p]
 
 
 def mapping_dirs() -> list[Path]:
@@ -421,7 +421,7 @@ def parse_ignore(where: str, raw: dict) -> dict[str, dict]:
 
 @lru_cache(maxsize=None)
 def load(system: str) -> SystemMapping:
-    """The system's mapping: SYSTEM.yml in a TALK_MAPPINGS directory, else the file the system
+    """The system's mapping: SYSTEM.yml in a TALK_MAPPING_DIRS directory, else the file the system
     registers (talk.systems)."""
     candidates = [directory / f"{system}.yml" for directory in user_dirs()]
     if system in systems.registered():
@@ -429,12 +429,12 @@ def load(system: str) -> SystemMapping:
     for path in candidates:
         if path.exists():
             return parse(yaml.safe_load(path.read_text()))
-    where = ", ".join(map(str, candidates)) or f"no TALK_MAPPINGS directory, and no installed system is named {system!r}"
+    where = ", ".join(map(str, candidates)) or f"no TALK_MAPPING_DIRS directory, and no installed system is named {system!r}"
     raise MappingError(f"no mapping file for system {system!r} (looked in: {where})")
 
 
 def available_systems() -> list[str]:
-    """Systems with a mapping file: the installed ones and those of the TALK_MAPPINGS directories."""
+    """Systems with a mapping file: the installed ones and those of the TALK_MAPPING_DIRS directories."""
     names = set(systems.registered())
     for directory in user_dirs():
         names |= {p.stem for p in directory.glob("*.yml")}
