@@ -163,7 +163,7 @@ class PowerOfficeClient:
             yield record
 
     def search(self, entity: str, key: str) -> list[dict]:
-        """Products by code, with the list's `codes` filter: one request. The v2 lists of
+        """Products by a code without letters, with the list's `codes` filter: one request. The v2 lists of
         customers and contact persons filter by ids, numbers, external references and
         timestamps only, not by e-mail or organisation number: those are NotSearchable, and
         the write path reads their slim index once instead."""
@@ -172,10 +172,13 @@ class PowerOfficeClient:
             raise NotSearchable(f"PowerOffice GO cannot filter {LIST_PATHS.get(entity, entity)} by {kind}")
         if "," in value:
             raise NotSearchable(f"product code {value!r} holds a comma, which the codes filter reads as a separator")
-        # The key is upper case, and the spec does not say whether the filter ignores case: the
-        # filter takes a list, so the lower-case spelling is asked for in the same request.
-        codes = dict.fromkeys([value, value.lower()])
-        return list(self._pages("/Products", {"codes": ",".join(codes), "Fields": INDEX_FIELDS["products"]}))
+        if value.lower() != value.upper():
+            # The key is upper case, and the spec does not say whether the filter ignores case:
+            # a product coded "Abc-1" would not be found by ABC-1 or abc-1, and would be created
+            # a second time. Only a code without letters is safe to look up.
+            raise NotSearchable(f"product code {value!r} has letters, and PowerOffice GO's codes filter may "
+                                "compare case")
+        return list(self._pages("/Products", {"codes": value, "Fields": INDEX_FIELDS["products"]}))
 
     def find_by_reference(self, entity: str, global_ids: list[str]) -> dict[str, dict]:
         """Customers: the API's externalImportReference filter, one request per global id.
