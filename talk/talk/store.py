@@ -157,12 +157,6 @@ class IdentityStore:
         with self.engine.connect() as conn:
             return {(e, n): g for e, n, g in conn.execute(query)}
 
-    def global_ids_of_system(self, system: str, talk_entity: str) -> set[str]:
-        """Every global id of one Talk entity that `system` holds a record for."""
-        query = sa.select(links.c.global_id).where(links.c.system == system, links.c.talk_entity == talk_entity)
-        with self.engine.connect() as conn:
-            return set(conn.execute(query).scalars())
-
     def link_for(self, system: str, talk_entity: str, global_id: str) -> Link | None:
         with self.engine.connect() as conn:
             row = conn.execute(
@@ -204,11 +198,6 @@ class IdentityStore:
             conn.execute(shadows.update().where(shadows.c.global_id == from_id).values(global_id=into_id))
 
     # -- match keys ------------------------------------------------------------------------------
-    def matches(self, talk_entity: str) -> dict[str, str]:
-        with self.engine.connect() as conn:
-            query = sa.select(match_keys.c.key, match_keys.c.global_id).where(match_keys.c.talk_entity == talk_entity)
-            return {key: g for key, g in conn.execute(query)}
-
     def match(self, talk_entity: str, keys: Iterable[str]) -> str | None:
         keys = list(keys)
         if not keys:
@@ -241,15 +230,10 @@ class IdentityStore:
 
     def shadows_of(self, global_ids: Iterable[str]) -> dict[str, dict[str, dict]]:
         """global id -> system -> shadow data, for many ids in one query per 500."""
-        ids = list(global_ids)
         out: dict[str, dict[str, dict]] = {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                for g, system, data in conn.execute(
-                    sa.select(shadows.c.global_id, shadows.c.system, shadows.c.data).where(shadows.c.global_id.in_(chunk))
-                ):
-                    out.setdefault(g, {})[system] = json.loads(data)
+        query = sa.select(shadows.c.global_id, shadows.c.system, shadows.c.data)
+        for g, system, data in self._chunked(query, shadows.c.global_id, list(global_ids)):
+            out.setdefault(g, {})[system] = json.loads(data)
         return out
 
     def save_shadow(self, global_id: str, system: str, talk_entity: str, data: dict, native_updated_at: str | None = None) -> None:
@@ -419,6 +403,7 @@ class IdentityStore:
                 result = conn.execute(query.where(column.in_(values[start:start + 500])))
                 rows += result.mappings().all() if mappings else result.all()
         return rows
+
 
 COUNTS = ("created", "updated", "unchanged", "linked", "skipped", "rejected")
 LINK_KEY = ["system", "entity", "native_id"]
